@@ -1,0 +1,29 @@
+"""Text normalisation applied before everything else, in training and at prediction alike."""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPACES = re.compile(r"\s+")
+# A space between two CJK characters is layout (PDF extraction, justified text), not meaning.
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uf900-\ufaff]) (?=[\u3000-\u9fff\uf900-\ufaff])")
+
+
+@lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc  # imported lazily: loading the conversion tables is not free
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full-width → half-width), traditional → simplified, whitespace folded."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _to_simplified().convert(text)
+    text = _SPACES.sub(" ", text).strip()
+    return _CJK_GAP.sub("", text)
+
+
+def normalize_all(texts):
+    """Picklable batch form, used as the first step of the model pipeline."""
+    return [normalize_text(t) for t in texts]

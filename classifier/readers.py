@@ -1,0 +1,136 @@
+"""Read input documents into units of text: paragraphs of a document, or rows of a table.
+
+Every failure becomes a `DocumentReadError` naming the file and the reason, so a batch can report
+the file and go on with the rest.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DocumentReadError
+from .paragraphs import split_paragraphs
+
+DOCUMENT_SUFFIXES = {".txt", ".md", ".docx", ".html", ".htm"}
+TABLE_SUFFIXES = {".jsonl", ".csv"}
+SUPPORTED_SUFFIXES = DOCUMENT_SUFFIXES | TABLE_SUFFIXES
+MAX_FILE_BYTES = 256 * 1024 * 1024
+# Input is Chinese: limiting detection to these keeps short GBK text from being read as Korean.
+CANDIDATE_ENCODINGS = ["gb18030", "big5", "utf_16", "utf_32", "latin_1"]
+
+
+@dataclass
+class Unit:
+    """One thing to classify. `fields` holds a table row's own fields; None for document paragraphs."""
+
+    text: str
+    fields: dict | None = field(default=None)
+
+
+def read_units(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Unit]:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentReadError(f"{path}: unsupported file type {suffix or '(none)'}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentReadError(f"{path}: cannot read: {exc.strerror}") from exc
+    if size > max_bytes:
+        raise DocumentReadError(f"{path}: {size} bytes is over the {max_bytes}-byte limit per file")
+    if suffix == ".docx":
+        return [Unit(p) for p in _docx_paragraphs(path)]
+    data = _read_bytes(path)
+    return units_from_bytes(data, suffix, str(path))
+
+
+def units_from_bytes(data: bytes, suffix: str, name: str) -> list[Unit]:
+    """Units of an in-memory document (`suffix` selects the format; stdin is read as `.txt`)."""
+    if suffix == ".docx":
+        return [Unit(p) for p in _docx_paragraphs(io.BytesIO(data), name)]
+    text = decode_text(data, name)
+    if suffix in {".html", ".htm"}:
+        return [Unit(p) for p in split_paragraphs(_html_text(text))]
+    if suffix == ".jsonl":
+        return _jsonl_rows(text, name)
+    if suffix == ".csv":
+        return _csv_rows(text, name)
+    return [Unit(p) for p in split_paragraphs(text)]
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM) first; otherwise the encoding charset-normalizer finds (GB18030…)."""
+    if b"\x00" in data[:8192]:
+        raise DocumentReadError(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
+    if best is None:
+        raise DocumentReadError(f"{name}: cannot detect the text encoding (save it as UTF-8)")
+    return str(best)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentReadError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def _docx_paragraphs(source, name: str | None = None) -> list[str]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(source)
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise DocumentReadError(f"{name or source}: not a readable .docx file ({exc})") from exc
+    except Exception as exc:  # zipfile and lxml raise many kinds on a damaged file
+        raise DocumentReadError(f"{name or source}: damaged .docx file ({type(exc).__name__})") from exc
+    texts = [p.text.strip() for p in document.paragraphs]
+    for table in document.tables:
+        texts += [cell.text.strip() for row in table.rows for cell in row.cells]
+    return [t for t in texts if t]
+
+
+def _html_text(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    return soup.get_text("\n")
+
+
+def _jsonl_rows(text: str, name: str) -> list[Unit]:
+    units = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DocumentReadError(f"{name}:{number}: malformed JSON ({exc.msg})") from exc
+        units.append(_row_unit(row, f"{name}:{number}"))
+    return units
+
+
+def _csv_rows(text: str, name: str) -> list[Unit]:
+    try:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise DocumentReadError(f"{name}: malformed CSV ({exc})") from exc
+    if rows and "text" not in rows[0]:
+        raise DocumentReadError(f"{name}: CSV has no 'text' column")
+    return [_row_unit(row, f"{name}:{number}") for number, row in enumerate(rows, start=2)]
+
+
+def _row_unit(row, where: str) -> Unit:
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise DocumentReadError(f"{where}: each row needs a string field 'text'")
+    return Unit(row["text"], row)
