@@ -1,0 +1,1 @@
+"""Read labelled paragraphs, validate them, cross-validate, choose thresholds, fit and save the model."""

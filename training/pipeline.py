@@ -1,0 +1,70 @@
+"""The model's pipeline, built in one place so training, the service and the CLI share it exactly."""
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from classifier.normalize import normalize_all
+from classifier.segment import Segmenter
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] | None = (2, 3)
+    min_df: int = 2
+    sublinear_tf: bool = True
+    C: float = 8.0
+    class_weight: str | None = "balanced"
+    use_dictionary: bool = True
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def build_pipeline(user_words: list[str], config: ModelConfig) -> tuple[Pipeline, Segmenter]:
+    segmenter = Segmenter(user_words if config.use_dictionary else ())
+    parts = [
+        (
+            "words",
+            TfidfVectorizer(
+                tokenizer=segmenter,
+                token_pattern=None,
+                lowercase=False,
+                ngram_range=config.word_ngrams,
+                min_df=config.min_df,
+                sublinear_tf=config.sublinear_tf,
+                dtype=np.float64,
+            ),
+        )
+    ]
+    if config.char_ngrams:
+        parts.append(
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char",
+                    lowercase=False,
+                    ngram_range=config.char_ngrams,
+                    min_df=config.min_df,
+                    sublinear_tf=config.sublinear_tf,
+                    dtype=np.float64,
+                ),
+            )
+        )
+    classifier = LogisticRegression(
+        C=config.C, class_weight=config.class_weight, solver="liblinear", max_iter=5000, random_state=0
+    )
+    pipeline = Pipeline(
+        [
+            ("normalize", FunctionTransformer(normalize_all)),
+            ("features", FeatureUnion(parts)),
+            ("model", OneVsRestClassifier(classifier)),
+        ]
+    )
+    return pipeline, segmenter

@@ -1,0 +1,106 @@
+"""Cross-validate, choose a threshold per theme from out-of-fold scores, fit on all data, save."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import KFold
+
+from classifier import paths
+from classifier.model import ThemeModel
+from classifier.segment import read_user_words
+from classifier.themes import Theme, load_themes
+
+from .dataset import Example, data_sha256, load_examples
+from .metrics import best_threshold, confused_pairs, macro_f1, theme_rows
+from .pipeline import ModelConfig, build_pipeline
+
+RECORDED_PACKAGES = ("scikit-learn", "jieba", "numpy", "scipy", "joblib", "opencc")
+
+
+@dataclass
+class TrainingData:
+    themes: list[Theme]
+    user_words: list[str]
+    examples: list[Example]
+
+    @property
+    def keys(self) -> list[str]:
+        return [t.key for t in self.themes]
+
+    @property
+    def core(self) -> list[str]:
+        return [t.key for t in self.themes if t.core]
+
+    def texts(self) -> list[str]:
+        return [e.text for e in self.examples]
+
+    def matrix(self) -> np.ndarray:
+        """Boolean (examples × themes) label matrix."""
+        return np.array([[k in e.themes for k in self.keys] for e in self.examples], dtype=bool)
+
+
+def load_training_data(labels: Path) -> TrainingData:
+    themes = load_themes(paths.themes_file(labels))
+    dictionary = paths.dictionary_file(labels)
+    words = read_user_words(dictionary) if dictionary.is_file() else []
+    return TrainingData(themes, words, load_examples(labels, [t.key for t in themes]))
+
+
+def out_of_fold_scores(data: TrainingData, config: ModelConfig, folds: int) -> np.ndarray:
+    texts, gold = np.array(data.texts(), dtype=object), data.matrix()
+    scores = np.zeros(gold.shape)
+    pipeline, segmenter = build_pipeline(data.user_words, config)
+    segmenter.remember(True)
+    for train_idx, test_idx in KFold(folds, shuffle=True, random_state=0).split(texts):
+        pipeline.fit(list(texts[train_idx]), gold[train_idx].astype(int))
+        scores[test_idx] = pipeline.predict_proba(list(texts[test_idx]))
+    return scores
+
+
+def cross_validate(data: TrainingData, config: ModelConfig, folds: int) -> tuple[dict, dict]:
+    """Thresholds chosen on out-of-fold scores, and the metrics those thresholds give."""
+    gold, scores = data.matrix(), out_of_fold_scores(data, config, folds)
+    thresholds = {k: best_threshold(gold[:, j], scores[:, j]) for j, k in enumerate(data.keys)}
+    predicted = scores >= np.array([thresholds[k] for k in data.keys])
+    rows = theme_rows(gold, predicted, data.keys)
+    metrics = {
+        "folds": folds,
+        "per_theme": rows,
+        "macro_f1_core": macro_f1(rows, data.core),
+        "macro_f1_all": macro_f1(rows),
+        "confused_pairs": confused_pairs(gold, predicted, data.keys),
+    }
+    return thresholds, metrics
+
+
+def train_model(labels: Path, config: ModelConfig | None = None, folds: int = 5) -> ThemeModel:
+    config = config or ModelConfig()
+    data = load_training_data(labels)
+    thresholds, metrics = cross_validate(data, config, folds)
+    pipeline, segmenter = build_pipeline(data.user_words, config)
+    segmenter.remember(True)
+    pipeline.fit(data.texts(), data.matrix().astype(int))
+    segmenter.remember(False)
+    return ThemeModel(pipeline, segmenter, data.themes, thresholds, _metadata(data, config, metrics))
+
+
+def _metadata(data: TrainingData, config: ModelConfig, metrics: dict) -> dict:
+    packages = {name: version(name) for name in RECORDED_PACKAGES}
+    digest = data_sha256(data.examples, extra="\n".join(data.user_words).encode("utf-8"))
+    fingerprint = json.dumps([digest, config.as_dict(), data.keys, packages], sort_keys=True)
+    return {
+        "version": "pt-" + hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:12],
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_sha256": digest,
+        "examples": len(data.examples),
+        "dictionary_terms": len(data.user_words),
+        "packages": packages,
+        "config": config.as_dict(),
+        "themes": [t.as_dict() for t in data.themes],
+        "cv": metrics,
+    }
