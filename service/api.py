@@ -1,0 +1,78 @@
+"""HTTP routes: classify, health, themes, model."""
+
+import math
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from classifier.model import ThemeModel, check_text
+
+api = Blueprint("api", __name__)
+
+
+def current_model() -> ThemeModel:
+    return current_app.extensions["policy_themes_model"]
+
+
+@api.post("/classify")
+def classify():
+    texts, single, threshold = _parse_classify(current_app.config)
+    model = current_model()
+    results = [{"themes": p.themes, "scores": p.scores} for p in model.predict(texts, threshold)]
+    if single:
+        return jsonify(**results[0], model=model.version)
+    return jsonify(results=results, model=model.version)
+
+
+@api.get("/health")
+def health():
+    return jsonify(status="ok", model=current_model().version)
+
+
+@api.get("/themes")
+def themes():
+    model = current_model()
+    return jsonify(themes=[{**t.as_dict(), "threshold": model.thresholds[t.key]} for t in model.themes])
+
+
+@api.get("/model")
+def model_metadata():
+    model = current_model()
+    return jsonify(**model.metadata, thresholds=model.thresholds)
+
+
+def _parse_classify(config) -> tuple[list[str], bool, float | None]:
+    """(texts, whether one text was sent, threshold override) from a JSON or text/plain body."""
+    if request.mimetype == "text/plain":
+        return [check_text(_plain_body(), config["MAX_TEXT_CHARS"])], True, None
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType('send application/json ({"text": ...}) or text/plain')
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest('body must be a JSON object such as {"text": "..."}')
+    threshold = _threshold(body.get("threshold"))
+    if ("text" in body) == ("texts" in body):
+        raise BadRequest('give exactly one of "text" (a string) or "texts" (a list of strings)')
+    if "text" in body:
+        return [check_text(body["text"], config["MAX_TEXT_CHARS"])], True, threshold
+    texts = body["texts"]
+    if not isinstance(texts, list) or not texts:
+        raise BadRequest('"texts" must be a non-empty list of strings')
+    if len(texts) > config["MAX_TEXTS"]:
+        raise BadRequest(f'"texts" has {len(texts)} items; the limit is {config["MAX_TEXTS"]}')
+    return [check_text(t, config["MAX_TEXT_CHARS"]) for t in texts], False, threshold
+
+
+def _plain_body() -> str:
+    try:
+        return request.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest("text/plain body must be UTF-8") from exc
+
+
+def _threshold(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1 or math.isnan(value):
+        raise BadRequest('"threshold" must be a number between 0 and 1')
+    return float(value)

@@ -1,0 +1,35 @@
+"""The Flask application factory. It loads the model once and never trains."""
+
+from flask import Flask
+
+from classifier import paths
+from classifier.artifact import load_model
+
+from .api import api
+from .errors import register_error_handlers
+
+MIB = 1024 * 1024
+
+
+def default_config() -> dict:
+    return {
+        "MODEL_PATH": str(paths.model_path()),
+        "MAX_CONTENT_LENGTH": MIB,  # Flask answers 413 past this
+        "MAX_TEXTS": 256,
+        "MAX_TEXT_CHARS": 20_000,
+    }
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides the defaults; `MODEL` may pass an already loaded model (tests)."""
+    app = Flask(__name__)
+    app.config.from_mapping(default_config())
+    app.config.update(config or {})
+    app.json.ensure_ascii = False  # Chinese comes back as Chinese, not \\uXXXX
+    app.json.sort_keys = False
+    model = app.config.get("MODEL") or load_model(app.config["MODEL_PATH"])
+    model.warm_up()
+    app.extensions["policy_themes_model"] = model
+    app.register_blueprint(api)
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,57 @@
+"""`policy-themes evaluate`."""
+
+import json
+from pathlib import Path
+
+import click
+
+from .options import atomic_output, load_chosen_model, model_option
+
+
+@click.command()
+@click.argument("labelled", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the misclassified paragraphs (text, gold, predicted, scores) here as JSONL.",
+)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None, help="One threshold for every theme.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@model_option
+def evaluate(labelled, errors_file, threshold, as_json, model_file):
+    """Compare the model's themes with a labelled JSONL file ({"text", "themes"} per line).
+
+    \b
+    Example:
+      policy-themes evaluate ../shared/benchmark/dev.jsonl --errors dev-errors.jsonl
+    """
+    from training.evaluate import evaluate as run
+    from training.metrics import format_table
+
+    model = load_chosen_model(model_file)
+    result = run(model, labelled, threshold)
+    if errors_file:
+        with atomic_output(errors_file) as handle:
+            for error in result["errors"]:
+                handle.write(json.dumps(error, ensure_ascii=False) + "\n")
+    if as_json:
+        click.echo(
+            json.dumps(
+                result if errors_file is None else {**result, "errors": len(result["errors"])},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    core = [t.key for t in model.themes if t.core]
+    click.echo(f"{result['paragraphs']} paragraphs in {labelled}, model {model.version}")
+    click.echo(format_table(result["per_theme"], core))
+    click.echo("most confused (gold → predicted instead):")
+    for pair in result["confused_pairs"][:8]:
+        click.echo(f"  {pair['gold']:<22} → {pair['predicted']:<22} {pair['count']:>4}")
+    click.echo(
+        f"{len(result['errors'])} paragraphs with at least one wrong theme"
+        + (f", written to {errors_file}" if errors_file else "")
+    )

@@ -1,0 +1,95 @@
+"""`policy-themes label`."""
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .options import atomic_output, load_chosen_model, model_option
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write here (atomically) instead of stdout.",
+)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--unit",
+    type=click.Choice(["paragraph", "document"]),
+    default="paragraph",
+    show_default=True,
+    help="One line per paragraph/row, or one summary line per file.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="One threshold for every theme instead of the model's per-theme thresholds.",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [default: when a terminal].")
+@model_option
+def label(inputs, output, fmt, unit, threshold, progress, model_file):
+    """Label files, folders (recursively) or `-` (stdin) paragraph by paragraph.
+
+    Reads .txt/.md (UTF-8, UTF-8 with BOM, GB18030/GBK), .docx, .html, and .jsonl/.csv with a `text`
+    field (each row is one unit; its own fields are kept). A file that cannot be read is reported and
+    skipped; the exit code is then 1.
+
+    \b
+    Examples:
+      policy-themes label ../shared/seeds/
+      policy-themes label report.docx notices/ -o out.csv --format csv
+      policy-themes label corpus.jsonl --unit document --threshold 0.4
+    """
+    from tqdm import tqdm
+
+    from classifier.batch import BatchReport, expand_inputs, label_inputs
+
+    model = load_chosen_model(model_file)
+    report = BatchReport()
+    files = expand_inputs(list(inputs))
+    bar = tqdm(total=len(files), unit="file", file=sys.stderr, disable=_bar_disabled(progress))
+    with bar, atomic_output(output, newline="" if fmt == "csv" else None) as handle:
+        records = label_inputs(model, list(inputs), report, unit, threshold, bar)
+        if fmt == "csv":
+            _write_csv(handle, records, model.keys)
+        else:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    _summarise(report, output)
+
+
+def _bar_disabled(progress: bool | None) -> bool | None:
+    return None if progress is None else not progress  # None: tqdm decides by whether stderr is a terminal
+
+
+def _write_csv(handle, records, keys: list[str]) -> None:
+    """Standard columns, with a table row's own fields first; themes joined by `;`, one score column a theme."""
+    writer = None
+    for record in records:
+        row = {k: v for k, v in record.items() if k not in ("scores", "themes", "shares", "max_scores")}
+        row["themes"] = ";".join(record["themes"])
+        scores = record.get("scores") or record.get("max_scores")
+        row.update({f"score_{k}": f"{scores[k]:.6f}" for k in keys})
+        if "shares" in record:
+            row.update({f"share_{k}": f"{record['shares'][k]:.4f}" for k in keys})
+        if writer is None:
+            writer = csv.DictWriter(handle, fieldnames=list(row), extrasaction="ignore", restval="")
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def _summarise(report, output: Path | None) -> None:
+    where = f" into {output}" if output else ""
+    click.echo(f"labelled {report.units} units from {report.files} file(s){where}", err=True)
+    if report.failures:
+        for failure in report.failures:
+            click.echo(f"skipped: {failure}", err=True)
+        raise click.ClickException(f"{len(report.failures)} input(s) could not be read and were skipped")
