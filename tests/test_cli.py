@@ -1,0 +1,157 @@
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from service.cli import cli
+
+ONE_NET = "全面推行政务服务一网通办，企业和群众办事实现掌上办、网上办。"
+PRIVACY = "加强个人信息保护，落实数据分类分级保护制度。"
+
+
+@pytest.fixture
+def run(tiny_model_path):
+    def invoke(*args, input=None):
+        return CliRunner().invoke(cli, [*args, "--model", str(tiny_model_path)], input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def docs(tmp_path):
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(f"{ONE_NET}\n\n{PRIVACY}\n", encoding="utf-8")
+    (folder / "sub" / "b.txt").write_bytes(f"{PRIVACY}\n".encode("gb18030"))
+    (folder / "ignored.png").write_bytes(b"\x89PNG")
+    return folder
+
+
+def lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_label_file_paragraph_by_paragraph(run, docs):
+    result = run("label", str(docs / "a.txt"))
+    assert result.exit_code == 0, result.output
+    first, second = lines(result.stdout)
+    assert first["file"].endswith("a.txt") and first["paragraph"] == 0 and first["text"] == ONE_NET
+    assert first["themes"][0] == "digital_government" and second["themes"][0] == "data_security"
+    assert set(first["scores"]) == {"digital_government", "data_security", "youth"}
+
+
+def test_label_directory_recursively(run, docs):
+    result = run("label", str(docs))
+    records = lines(result.stdout)
+    assert result.exit_code == 0
+    assert [r["file"][-5:] for r in records] == ["a.txt", "a.txt", "b.txt"]
+
+
+def test_label_stdin(run):
+    result = run("label", "-", input=f"{ONE_NET}\n\n{PRIVACY}\n")
+    assert result.exit_code == 0
+    assert [r["file"] for r in lines(result.stdout)] == ["-", "-"]
+
+
+def test_label_jsonl_rows_keep_their_fields(run, tmp_path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        json.dumps({"id": "r1", "text": ONE_NET, "themes": ["stale"], "scores": 1}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    (record,) = lines(run("label", str(rows)).stdout)
+    assert list(record)[:2] == ["id", "text"]
+    assert record["themes"][0] == "digital_government" and isinstance(record["scores"], dict)
+
+
+def test_label_csv_rows_and_csv_output(run, tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"id,text\nc1,{PRIVACY}\n", encoding="utf-8")
+    result = run("label", str(rows), "--format", "csv")
+    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["id"] == "c1" and row["themes"].split(";")[0] == "data_security"
+    assert {"score_digital_government", "score_data_security", "score_youth"} <= set(row)
+
+
+def test_label_docx_and_html(run, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(ONE_NET)
+    document.save(tmp_path / "a.docx")
+    (tmp_path / "b.html").write_text(f"<p>{PRIVACY}</p>", encoding="utf-8")
+    records = lines(run("label", str(tmp_path / "a.docx"), str(tmp_path / "b.html")).stdout)
+    assert [r["themes"][0] for r in records] == ["digital_government", "data_security"]
+
+
+def test_csv_output_for_paragraphs_to_file(run, docs, tmp_path):
+    out = tmp_path / "out" / "labels.csv"
+    result = run("label", str(docs), "--format", "csv", "-o", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert list(rows[0])[:4] == ["file", "paragraph", "text", "themes"]
+    assert len(rows) == 3 and [p.name for p in out.parent.iterdir()] == ["labels.csv"]
+
+
+def test_document_unit(run, docs):
+    (summary,) = lines(run("label", str(docs / "a.txt"), "--unit", "document").stdout)
+    assert summary["paragraphs"] == 2
+    assert summary["shares"]["digital_government"] == pytest.approx(0.5)
+    assert set(summary["themes"]) >= {"digital_government", "data_security"}
+    assert summary["max_scores"]["data_security"] > 0.5
+
+
+def test_threshold_option(run, docs):
+    (record, _) = lines(run("label", str(docs / "a.txt"), "--threshold", "0").stdout)
+    assert len(record["themes"]) == 3
+
+
+def test_broken_file_is_reported_and_skipped(run, docs):
+    (docs / "broken.docx").write_bytes(b"PK\x03\x04garbage")
+    result = run("label", str(docs), str(docs / "missing.txt"))
+    assert result.exit_code == 1
+    assert len(lines(result.stdout)) == 3
+    assert "broken.docx" in result.stderr and "missing.txt" in result.stderr
+    assert "2 input(s) could not be read" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_model_is_a_clean_error(tmp_path, docs):
+    result = CliRunner().invoke(cli, ["label", str(docs), "--model", str(tmp_path / "none.joblib")])
+    assert result.exit_code == 1
+    assert "no model at" in result.stderr and "Traceback" not in result.output
+
+
+def test_train_and_evaluate_commands(tmp_path, fixture_labels):
+    model = tmp_path / "m.joblib"
+    trained = CliRunner().invoke(cli, ["train", "--labels", str(fixture_labels), "--out", str(model), "--folds", "3"])
+    assert trained.exit_code == 0, trained.output
+    assert "macro-F1 core" in trained.stdout and model.is_file()
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps({"text": ONE_NET, "themes": ["digital_government"]}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({"text": PRIVACY, "themes": ["youth"]}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    errors = tmp_path / "errors.jsonl"
+    result = CliRunner().invoke(cli, ["evaluate", str(gold), "--model", str(model), "--json", "--errors", str(errors)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["paragraphs"] == 2 and report["errors"] == 1
+    rows = {r["theme"]: r for r in report["per_theme"]}
+    assert rows["digital_government"]["f1"] == 1.0 and rows["youth"]["recall"] == 0.0
+    (error,) = lines(errors.read_text(encoding="utf-8"))
+    assert error["gold"] == ["youth"] and "data_security" in error["predicted"]
+
+
+def test_bad_labels_fail_train_cleanly(tmp_path, fixture_labels):
+    bad = tmp_path / "labels"
+    bad.mkdir()
+    (bad / "themes.toml").write_text((fixture_labels / "themes.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (bad / "x.jsonl").write_text('{"text": "甲", "themes": ["nope"]}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", "--labels", str(bad), "--out", str(tmp_path / "m.joblib")])
+    assert result.exit_code == 1 and "x.jsonl:1: unknown theme" in result.stderr

@@ -1,0 +1,67 @@
+"""Data tests: the hand-labelled paragraphs under labels/ are well-formed and sufficient."""
+
+import json
+from collections import Counter
+
+import pytest
+
+from classifier import paths
+from classifier.normalize import normalize_text
+from classifier.themes import load_themes
+from training.dataset import label_files, load_examples
+
+LABELS = paths.labels_dir()
+MIN_PER_THEME = 40
+MIN_WITHOUT_THEME = 150
+
+
+@pytest.fixture(scope="module")
+def themes():
+    return load_themes(paths.themes_file(LABELS))
+
+
+@pytest.fixture(scope="module")
+def rows():
+    found = []
+    for path in label_files(LABELS):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            found.append((f"{path.name}:{number}", json.loads(line)))
+    return found
+
+
+def test_themes_file_has_the_ten_themes(themes):
+    assert len(themes) == 10
+    assert [t.key for t in themes if t.core] == ["digital_government", "data_security", "youth", "income_distribution"]
+
+
+def test_every_row_has_the_schema(rows, themes):
+    keys = {t.key for t in themes}
+    for where, row in rows:
+        assert set(row) == {"id", "text", "themes", "source"}, where
+        assert isinstance(row["text"], str) and row["text"].strip(), where
+        assert row["themes"] == sorted(set(row["themes"])), f"{where}: themes must be sorted and unique"
+        assert set(row["themes"]) <= keys, where
+        assert row["source"] == "seed" or row["source"].startswith("authored/"), where
+
+
+def test_ids_and_texts_are_unique(rows):
+    ids = Counter(row["id"] for _, row in rows)
+    texts = Counter(normalize_text(row["text"]) for _, row in rows)
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert [t for t, n in texts.items() if n > 1] == []
+
+
+def test_labels_load_without_problems(themes):
+    assert load_examples(LABELS, [t.key for t in themes])
+
+
+def test_every_theme_has_enough_examples(rows, themes):
+    counts = Counter(t for _, row in rows for t in row["themes"])
+    for theme in themes:
+        assert counts[theme.key] >= MIN_PER_THEME, theme.key
+    assert sum(1 for _, row in rows if not row["themes"]) >= MIN_WITHOUT_THEME
+
+
+def test_seed_page_is_labelled(rows):
+    seed = [row for _, row in rows if row["source"] == "seed"]
+    assert len(seed) == 55

@@ -1,0 +1,25 @@
+import pytest
+
+from classifier.normalize import normalize_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("數據安全", "数据安全"),
+        ("個人信息保護", "个人信息保护"),
+        ("ＡＢＣ１２３", "ABC123"),
+        ("数据，安全", "数据,安全"),
+        ("  一网\t通办 \n", "一网通办"),
+        ("数 据 安 全", "数据安全"),
+        ("5G 网络", "5G 网络"),
+        ("", ""),
+    ],
+)
+def test_normalize(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_traditional_and_simplified_score_alike(tiny_model):
+    simplified, traditional = tiny_model.score(["加强数据安全和个人信息保护", "加強數據安全和個人信息保護"])
+    assert simplified == pytest.approx(traditional)

@@ -1,0 +1,110 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from classifier.artifact import load_model, save_model
+from classifier.errors import LabelDataError, ModelLoadError, ModelNotFoundError
+from classifier.paths import checksum_path
+from training.metrics import best_threshold
+from training.train import train_model
+
+from .conftest import FIXTURES
+
+
+def labels_with(tmp_path, extra_lines: list[str]):
+    target = tmp_path / "labels"
+    shutil.copytree(FIXTURES / "labels", target)
+    (target / "extra.jsonl").write_text("\n".join(extra_lines) + "\n", encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": "x", "text": "加强团建", "themes": ["teamwork"]}', "extra.jsonl:1: unknown theme"),
+        ('{"id": "x", "text": "  ", "themes": []}', "extra.jsonl:1: empty or missing text"),
+        ('{"id": "x", "text": "加强团建", "themes": "youth"}', "extra.jsonl:1: themes must be a list"),
+        ('{"id": "x", "text": "加强团建", "themes": [}', "extra.jsonl:1: malformed JSON"),
+        ('["not", "an", "object"]', "extra.jsonl:1: each line must be a JSON object"),
+        (
+            '{"id": "x", "text": "推进政务服务一网通办，企业群众办事实现掌上办、网上办。", "themes": ["youth"]}',
+            "paragraphs.jsonl:1: same text as .*extra.jsonl:1 but labelled",
+        ),
+    ],
+)
+def test_bad_labels_are_refused_with_file_and_line(tmp_path, line, message):
+    with pytest.raises(LabelDataError, match=message):
+        train_model(labels_with(tmp_path, [line]), folds=3)
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    lines = ['{"text": "", "themes": []}', '{"text": "甲", "themes": ["nope"]}']
+    with pytest.raises(LabelDataError) as error:
+        train_model(labels_with(tmp_path, lines), folds=3)
+    assert len(error.value.problems) == 2
+
+
+def test_exact_repeats_with_same_labels_are_used_once(tmp_path, tiny_model):
+    repeat = json.dumps({"id": "r", "text": "建设智慧法院，推行网上立案和电子送达。", "themes": ["digital_government"]})
+    model = train_model(labels_with(tmp_path, [repeat]), folds=3)
+    assert model.metadata["examples"] == tiny_model.metadata["examples"]
+
+
+def test_training_is_reproducible(tiny_model):
+    again = train_model(FIXTURES / "labels", folds=3)
+    assert again.version == tiny_model.version
+    assert again.thresholds == tiny_model.thresholds
+    texts = ["推进一网通办", "保护个人信息"]
+    np.testing.assert_allclose(again.score(texts), tiny_model.score(texts))
+
+
+def test_metadata_describes_the_model(tiny_model):
+    meta = tiny_model.metadata
+    assert meta["version"].startswith("pt-")
+    assert len(meta["data_sha256"]) == 64
+    assert {"scikit-learn", "jieba"} <= set(meta["packages"])
+    assert [t["key"] for t in meta["themes"]] == ["digital_government", "data_security", "youth"]
+    assert set(tiny_model.thresholds) == set(tiny_model.keys)
+    assert {r["theme"] for r in meta["cv"]["per_theme"]} == set(tiny_model.keys)
+    assert 0 <= meta["cv"]["macro_f1_all"] <= 1
+    assert meta["dictionary_terms"] == 3
+
+
+def test_tiny_model_learns_its_themes(tiny_model):
+    (dg, ds, yo) = tiny_model.predict(["全面推行政务服务一网通办", "加强个人信息保护和数据安全", "促进高校毕业生就业"])
+    assert dg.themes[0] == "digital_government"
+    assert ds.themes[0] == "data_security"
+    assert yo.themes[0] == "youth"
+
+
+def test_saved_model_round_trips(tiny_model, tmp_path):
+    path = tmp_path / "m.joblib"
+    save_model(tiny_model, path)
+    assert checksum_path(path).is_file()
+    assert load_model(path).version == tiny_model.version
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_tampered_model_is_refused(tiny_model, tmp_path):
+    path = tmp_path / "m.joblib"
+    save_model(tiny_model, path)
+    with open(path, "ab") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(ModelLoadError, match="does not match its checksum"):
+        load_model(path)
+
+
+def test_model_without_checksum_or_missing_is_refused(tmp_path):
+    path = tmp_path / "m.joblib"
+    with pytest.raises(ModelNotFoundError):
+        load_model(path)
+    path.write_bytes(b"not a model")
+    with pytest.raises(ModelLoadError, match="no checksum"):
+        load_model(path)
+
+
+def test_best_threshold_separates_scores():
+    gold = np.array([True, True, False, False])
+    assert 0.3 < best_threshold(gold, np.array([0.9, 0.8, 0.2, 0.1])) <= 0.8
