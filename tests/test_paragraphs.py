@@ -31,7 +31,10 @@ def test_headings_and_articles_stay_separate():
 
 
 def test_hard_wrapped_lines_are_joined():
-    text = "各地要加快推进政务服务标准化、规范化、便利化建设，推动\n更多事项网上办、掌上办，切实提升企业和群众的\n获得感。\n\n下一段。"
+    text = (
+        "各地要加快推进政务服务标准化、规范化、便利化建设，推动\n"
+        "更多事项网上办、掌上办，切实提升企业和群众的\n获得感。\n\n下一段。"
+    )
     assert split_paragraphs(text) == [
         "各地要加快推进政务服务标准化、规范化、便利化建设，推动更多事项网上办、掌上办，切实提升企业和群众的获得感。",
         "下一段。",
