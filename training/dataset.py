@@ -18,8 +18,12 @@ class Example:
     where: str  # file:line, for messages
 
 
+# Second-pass labels kept for the agreement report; they label paragraphs that are already in the data.
+REVIEW_DIR = "review"
+
+
 def label_files(labels: Path) -> list[Path]:
-    return sorted(labels.rglob("*.jsonl"))
+    return sorted(p for p in labels.rglob("*.jsonl") if REVIEW_DIR not in p.relative_to(labels).parts)
 
 
 def load_examples(labels: Path, theme_keys: list[str]) -> list[Example]:

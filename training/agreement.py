@@ -1,0 +1,63 @@
+"""Agreement between the labels and an independent second labelling pass (`labels/review/*.jsonl`).
+
+Run: `python -m training.agreement` — prints per-theme agreement F1 and Cohen's kappa as a Markdown table.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from classifier import paths
+
+from .dataset import REVIEW_DIR, label_files
+from .metrics import macro_f1, theme_rows
+
+
+def read_labels(files: list[Path]) -> dict[str, list[str]]:
+    found = {}
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                found[row["id"]] = row["themes"]
+    return found
+
+
+def kappa(first: np.ndarray, second: np.ndarray) -> float:
+    observed = float(np.mean(first == second))
+    p1, p2 = first.mean(), second.mean()
+    expected = p1 * p2 + (1 - p1) * (1 - p2)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def agreement_table(labels: Path) -> str:
+    from classifier.themes import load_themes
+
+    keys = [t.key for t in load_themes(paths.themes_file(labels))]
+    core = [t.key for t in load_themes(paths.themes_file(labels)) if t.core]
+    first = read_labels(label_files(labels))
+    second = read_labels(sorted((labels / REVIEW_DIR).glob("*.jsonl")))
+    ids = [i for i in second if i in first]
+    a = np.array([[k in first[i] for k in keys] for i in ids], dtype=bool)
+    b = np.array([[k in second[i] for k in keys] for i in ids], dtype=bool)
+    rows = theme_rows(a, b, keys)
+    lines = [
+        f"{len(ids)} paragraphs labelled twice; exact same theme set on {np.mean((a == b).all(axis=1)):.1%}.",
+        "",
+        "| theme | first pass | second pass | agreement F1 | Cohen's kappa |",
+        "|---|---|---|---|---|",
+    ]
+    for j, row in enumerate(rows):
+        lines.append(
+            f"| {row['theme']} | {int(a[:, j].sum())} | {int(b[:, j].sum())} | {row['f1']:.3f} | "
+            f"{kappa(a[:, j], b[:, j]):.3f} |"
+        )
+    lines.append(f"| macro (core 4) | | | {macro_f1(rows, core):.3f} | |")
+    lines.append(f"| macro (all 10) | | | {macro_f1(rows):.3f} | |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(agreement_table(Path(sys.argv[1]) if len(sys.argv) > 1 else paths.labels_dir()))
