@@ -25,6 +25,20 @@ class ThemeModel:
         self.themes = list(themes)
         self.thresholds = dict(thresholds)
         self.metadata = dict(metadata)
+        self._scorer = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_scorer"] = None  # rebuilt from the pipeline after loading
+        return state
+
+    @property
+    def scorer(self):
+        if self._scorer is None:
+            from .fastpath import CompiledScorer
+
+            self._scorer = CompiledScorer(self.pipeline)
+        return self._scorer
 
     @property
     def keys(self) -> list[str]:
@@ -37,10 +51,14 @@ class ThemeModel:
     def warm_up(self) -> None:
         """Load jieba and OpenCC now and run one prediction, so the first real request is fast."""
         self.segmenter.warm_up()
-        self.score(["预热"])
+        self.score(["预热"])  # also builds the fast path
 
     def score(self, texts: list[str]) -> np.ndarray:
-        """Probability-like score per text and theme, shape (len(texts), len(themes))."""
+        """Probability per text and theme, shape (len(texts), len(themes)), through the fast path."""
+        return self.scorer.score(list(texts))
+
+    def score_reference(self, texts: list[str]) -> np.ndarray:
+        """The same scores through the scikit-learn Pipeline: the oracle the fast path is tested against."""
         if not texts:
             return np.zeros((0, len(self.themes)))
         return np.asarray(self.pipeline.predict_proba(list(texts)), dtype=float)

@@ -42,7 +42,7 @@ def _word_spans(left: str, right: str) -> bool:
     """True when segmenting the joined edge puts one word across the boundary."""
     head, tail = left[-6:], right[:6]
     position = 0
-    for token in _tokenizer().lcut(head + tail):
+    for token in _segmenter().raw_tokens(head + tail):
         if position < len(head) < position + len(token):
             return True
         position += len(token)
@@ -50,7 +50,7 @@ def _word_spans(left: str, right: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():
+def _segmenter():
     from .segment import Segmenter
 
-    return Segmenter().tokenizer
+    return Segmenter()

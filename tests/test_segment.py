@@ -35,3 +35,16 @@ def test_read_user_words_skips_comments(tmp_path):
     path = tmp_path / "terms.txt"
     path.write_text("# comment\n一网通办\n\n共同富裕  # inline\n", encoding="utf-8")
     assert read_user_words(path) == ["一网通办", "共同富裕"]
+
+
+def test_both_engines_honour_the_dictionary_and_agree():
+    words = ["一网通办", "最多跑一次", "个人信息保护"]
+    text = "深化最多跑一次改革，全面推行一网通办，加强个人信息保护，促进高校毕业生就业创业。"
+    fast, reference = Segmenter(words, "rjieba"), Segmenter(words, "jieba")
+    assert fast(text) == reference(text)
+    assert {"一网通办", "最多跑一次", "个人信息保护"} <= set(fast(text))
+
+
+def test_engine_survives_pickling():
+    restored = pickle.loads(pickle.dumps(Segmenter(["一网通办"], "jieba")))
+    assert restored.engine == "jieba" and "一网通办" in restored("推进一网通办")

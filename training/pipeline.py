@@ -22,13 +22,14 @@ class ModelConfig:
     C: float = 8.0
     class_weight: str | None = "balanced"
     use_dictionary: bool = True
+    segmenter: str = "rjieba"
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 def build_pipeline(user_words: list[str], config: ModelConfig) -> tuple[Pipeline, Segmenter]:
-    segmenter = Segmenter(user_words if config.use_dictionary else ())
+    segmenter = Segmenter(user_words if config.use_dictionary else (), config.segmenter)
     parts = [
         (
             "words",

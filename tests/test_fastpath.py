@@ -1,0 +1,38 @@
+"""The fast path must give what the reference scikit-learn Pipeline gives, to 1e-9."""
+
+import json
+
+import numpy as np
+import pytest
+
+from classifier import paths
+
+CORPUS = paths.project_root().parent / "shared" / "corpus" / "paragraphs.jsonl"
+EDGE_CASES = ["", "  ", "a", "甲", "！！！", "ABC 123 abc", "數據安全與個人信息保護", "一网通办" * 50, "x\u3000y\n\tz"]
+
+
+def assert_same(model, texts):
+    fast, reference = model.score(texts), model.score_reference(texts)
+    assert fast.shape == reference.shape == (len(texts), len(model.keys))
+    np.testing.assert_allclose(fast, reference, rtol=0, atol=1e-9)
+    for f_row, r_row in zip(fast, reference, strict=True):
+        assert model.decide(f_row) == model.decide(r_row)
+
+
+def test_fast_path_equals_reference_on_edge_cases(tiny_model, real_model):
+    assert_same(tiny_model, EDGE_CASES)
+    assert_same(real_model, EDGE_CASES)
+
+
+def test_fast_path_equals_reference_on_the_real_corpus(real_model):
+    if not CORPUS.is_file():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    assert len(texts) > 4000
+    assert_same(real_model, texts)
+
+
+def test_fast_path_honours_the_policy_dictionary(real_model):
+    (columns, _), text = real_model.scorer.blocks[0].vector("推进一网通办"), "一网通办"
+    assert text in real_model.scorer.blocks[0].vocabulary
+    assert real_model.scorer.blocks[0].vocabulary[text] + real_model.scorer.blocks[0].offset in columns
