@@ -4,6 +4,7 @@ Scores are computed in `score` and turned into themes in `decide`, the one place
 for the service and the CLI alike.
 """
 
+import pickle
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,26 +20,38 @@ class Prediction:
 
 
 class ThemeModel:
-    def __init__(self, pipeline, segmenter, themes: list[Theme], thresholds: dict[str, float], metadata: dict):
-        self.pipeline = pipeline
-        self.segmenter = segmenter  # the same object the pipeline's word vectorizer calls
+    """Themes, thresholds and metadata around two equivalent scorers.
+
+    `scorer` (the fast path) serves every prediction. `pipeline`, the fitted scikit-learn Pipeline, is
+    the reference it was compiled from; it is stored pickled inside the model and only unpickled when
+    asked for, so serving neither imports scikit-learn nor pays for it.
+    """
+
+    def __init__(self, pipeline, themes: list[Theme], thresholds: dict[str, float], metadata: dict):
+        from .fastpath import CompiledScorer
+
+        self._pipeline = pipeline
+        self._pipeline_blob = None
+        self.scorer = CompiledScorer(pipeline)
         self.themes = list(themes)
         self.thresholds = dict(thresholds)
         self.metadata = dict(metadata)
-        self._scorer = None
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_scorer"] = None  # rebuilt from the pipeline after loading
+        state["_pipeline_blob"] = self._pipeline_blob or pickle.dumps(self._pipeline, protocol=5)
+        state["_pipeline"] = None
         return state
 
     @property
-    def scorer(self):
-        if self._scorer is None:
-            from .fastpath import CompiledScorer
+    def pipeline(self):
+        if self._pipeline is None:
+            self._pipeline = pickle.loads(self._pipeline_blob)
+        return self._pipeline
 
-            self._scorer = CompiledScorer(self.pipeline)
-        return self._scorer
+    @property
+    def segmenter(self):
+        return self.scorer.segmenter
 
     @property
     def keys(self) -> list[str]:
@@ -50,8 +63,9 @@ class ThemeModel:
 
     def warm_up(self) -> None:
         """Load jieba and OpenCC now and run one prediction, so the first real request is fast."""
-        self.segmenter.warm_up()
-        self.score(["预热"])  # also builds the fast path
+        if self.segmenter is not None:
+            self.segmenter.warm_up()
+        self.score(["预热"])
 
     def score(self, texts: list[str]) -> np.ndarray:
         """Probability per text and theme, shape (len(texts), len(themes)), through the fast path."""

@@ -45,6 +45,11 @@ class Segmenter:
     def _segment(self, text: str) -> list[str]:
         return [t for t in self.raw_tokens(text) if _KEEP.search(t)]
 
+    @staticmethod
+    def keeps(token: str) -> bool:
+        """Whether a raw token is a word the model sees (not punctuation or space)."""
+        return _KEEP.search(token) is not None
+
     def raw_tokens(self, text: str) -> list[str]:
         """Every token the engine returns, punctuation and spaces included (they cover the whole text)."""
         cut = self._cut or self._load()

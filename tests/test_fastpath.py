@@ -33,6 +33,7 @@ def test_fast_path_equals_reference_on_the_real_corpus(real_model):
 
 
 def test_fast_path_honours_the_policy_dictionary(real_model):
-    (columns, _), text = real_model.scorer.blocks[0].vector("推进一网通办"), "一网通办"
-    assert text in real_model.scorer.blocks[0].vocabulary
-    assert real_model.scorer.blocks[0].vocabulary[text] + real_model.scorer.blocks[0].offset in columns
+    words = real_model.scorer.blocks[0]
+    assert words.analyzer == "word" and "一网通办" in words.token_ids
+    row = real_model.scorer.features(["全面推进一网通办"])
+    assert row[0, words.offset + words.token_ids["一网通办"]] > 0

@@ -86,7 +86,7 @@ def train_model(labels: Path, config: ModelConfig | None = None, folds: int = 5)
     segmenter.remember(True)
     pipeline.fit(data.texts(), data.matrix().astype(int))
     segmenter.remember(False)
-    return ThemeModel(pipeline, segmenter, data.themes, thresholds, _metadata(data, config, metrics))
+    return ThemeModel(pipeline, data.themes, thresholds, _metadata(data, config, metrics))
 
 
 def _metadata(data: TrainingData, config: ModelConfig, metrics: dict) -> dict:
