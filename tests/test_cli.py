@@ -155,3 +155,30 @@ def test_bad_labels_fail_train_cleanly(tmp_path, fixture_labels):
     (bad / "x.jsonl").write_text('{"text": "甲", "themes": ["nope"]}\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["train", "--labels", str(bad), "--out", str(tmp_path / "m.joblib")])
     assert result.exit_code == 1 and "x.jsonl:1: unknown theme" in result.stderr
+
+
+@pytest.mark.parametrize("extra", [["--jobs", "2"], ["--dask", "local", "--jobs", "2"]])
+def test_parallel_runners_give_the_same_output(run, docs, tmp_path, extra):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        "".join(json.dumps({"id": i, "text": f"{ONE_NET}{i}"}, ensure_ascii=False) + "\n" for i in range(2500)),
+        encoding="utf-8",
+    )
+    (docs / "broken.docx").write_bytes(b"PK\x03\x04garbage")
+    sequential = run("label", str(docs), str(rows))
+    parallel = run("label", str(docs), str(rows), *extra)
+    assert sequential.exit_code == parallel.exit_code == 1
+    assert parallel.stdout == sequential.stdout
+    assert len(lines(parallel.stdout)) == 2503
+    assert "broken.docx" in parallel.stderr
+
+
+def test_document_unit_across_chunks(run, tmp_path):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        "".join(json.dumps({"text": ONE_NET if i % 2 else PRIVACY}, ensure_ascii=False) + "\n" for i in range(3000)),
+        encoding="utf-8",
+    )
+    (summary,) = lines(run("label", str(rows), "--unit", "document").stdout)
+    assert summary["paragraphs"] == 3000
+    assert summary["shares"]["digital_government"] == pytest.approx(0.5)

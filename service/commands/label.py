@@ -34,8 +34,23 @@ from .options import atomic_output, load_chosen_model, model_option
     help="One threshold for every theme instead of the model's per-theme thresholds.",
 )
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [default: when a terminal].")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Label on this many local processes (or LocalCluster workers with --dask local).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    default=None,
+    metavar="ADDRESS",
+    help="Distribute over a Dask cluster (tcp://host:8786), or `local` for a LocalCluster.",
+)
 @model_option
-def label(inputs, output, fmt, unit, threshold, progress, model_file):
+def label(inputs, output, fmt, unit, threshold, progress, jobs, dask_address, model_file):
     """Label files, folders (recursively) or `-` (stdin) paragraph by paragraph.
 
     Reads .txt/.md (UTF-8, UTF-8 with BOM, GB18030/GBK), .docx, .html, and .jsonl/.csv with a `text`
@@ -47,23 +62,43 @@ def label(inputs, output, fmt, unit, threshold, progress, model_file):
       policy-themes label ../shared/seeds/
       policy-themes label report.docx notices/ -o out.csv --format csv
       policy-themes label corpus.jsonl --unit document --threshold 0.4
+      policy-themes label province/ --jobs 4 -o labels.jsonl
+      policy-themes label archive/ --dask tcp://scheduler:8786 -o labels.jsonl
     """
     from tqdm import tqdm
 
-    from classifier.batch import BatchReport, expand_inputs, label_inputs
+    from classifier.batch import BatchReport, label_inputs
 
     model = load_chosen_model(model_file)
     report = BatchReport()
-    files = expand_inputs(list(inputs))
-    bar = tqdm(total=len(files), unit="file", file=sys.stderr, disable=_bar_disabled(progress))
-    with bar, atomic_output(output, newline="" if fmt == "csv" else None) as handle:
-        records = label_inputs(model, list(inputs), report, unit, threshold, bar)
+    bar = tqdm(unit=" paragraphs", unit_scale=True, file=sys.stderr, disable=_bar_disabled(progress))
+    with (
+        bar,
+        _runner(model, model_file, jobs, dask_address, threshold) as runner,
+        atomic_output(output, newline="" if fmt == "csv" else None) as handle,
+    ):
+        records = label_inputs(model.keys, list(inputs), runner, report, unit, bar)
         if fmt == "csv":
             _write_csv(handle, records, model.keys)
         else:
             for record in records:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     _summarise(report, output)
+
+
+def _runner(model, model_file, jobs: int, dask_address: str | None, threshold):
+    from contextlib import nullcontext
+
+    from classifier import paths
+    from classifier.batch import in_process
+    from classifier.parallel import dask_cluster, process_pool
+
+    path = model_file or paths.model_path()
+    if dask_address:
+        return dask_cluster(dask_address, path, jobs, threshold)
+    if jobs > 1:
+        return process_pool(path, jobs, threshold)
+    return nullcontext(in_process(model, threshold))
 
 
 def _bar_disabled(progress: bool | None) -> bool | None:

@@ -1,0 +1,99 @@
+"""Runners that label chunks on several cores or on a Dask cluster, results in input order.
+
+Each worker loads the model once: a process pool from the (checksummed) model file, a Dask worker
+from bytes scattered to it once and kept in a per-process cache keyed by their sha256.
+"""
+
+import hashlib
+import io
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .batch import Chunk, label_chunk
+from .errors import ModelLoadError
+
+_WORKER_MODELS: dict = {}  # per worker process: model path or digest → loaded model
+
+
+def _load_in_worker(path: str):
+    from .artifact import load_model
+
+    _WORKER_MODELS["pool"] = load_model(Path(path))
+
+
+def _label_in_pool(args):
+    chunk, threshold = args
+    return label_chunk(_WORKER_MODELS["pool"], chunk, threshold)
+
+
+@contextmanager
+def process_pool(model_path: Path, jobs: int, threshold: float | None = None):
+    """A runner over `jobs` local processes."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(jobs, _load_in_worker, (str(model_path),)) as pool:
+
+        def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
+            window: deque = deque()
+            for chunk in chunks:
+                window.append((chunk, pool.apply_async(_label_in_pool, ((chunk, threshold),))))
+                if len(window) >= 4 * jobs:  # bounded read-ahead: memory stays flat on huge inputs
+                    done, result = window.popleft()
+                    yield done, result.get()
+            while window:
+                done, result = window.popleft()
+                yield done, result.get()
+
+        yield run
+
+
+def _model_from_bytes(data: bytes, digest: str):
+    model = _WORKER_MODELS.get(digest)
+    if model is None:
+        import joblib
+
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ModelLoadError("model bytes received by the worker do not match their checksum")
+        model = _WORKER_MODELS[digest] = joblib.load(io.BytesIO(data))
+    return model
+
+
+def _label_on_dask(chunk: Chunk, data: bytes, digest: str, threshold: float | None):
+    return label_chunk(_model_from_bytes(data, digest), chunk, threshold)
+
+
+@contextmanager
+def dask_cluster(address: str, model_path: Path, jobs: int, threshold: float | None = None):
+    """A runner on a Dask cluster at `address`, or on a LocalCluster of `jobs` processes for "local"."""
+    from dask.distributed import Client, LocalCluster
+
+    from .artifact import load_model
+
+    load_model(model_path)  # verifies the checksum here before anything is shipped
+    data = model_path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        with Client(cluster or address) as client:
+            [shipped] = client.scatter([data], broadcast=True)  # once per worker
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+
+            def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
+                window: deque = deque()
+                for chunk in chunks:
+                    window.append((chunk, client.submit(_label_on_dask, chunk, shipped, digest, threshold, pure=False)))
+                    if len(window) >= 4 * workers:
+                        done, future = window.popleft()
+                        yield done, future.result()
+                while window:
+                    done, future = window.popleft()
+                    yield done, future.result()
+
+            yield run
+    finally:
+        if cluster is not None:
+            cluster.close()
