@@ -23,3 +23,12 @@ def test_normalize(raw, expected):
 def test_traditional_and_simplified_score_alike(tiny_model):
     simplified, traditional = tiny_model.score(["加强数据安全和个人信息保护", "加強數據安全和個人信息保護"])
     assert simplified == pytest.approx(traditional)
+
+
+def test_fast_nfkc_equals_plain_nfkc():
+    import unicodedata
+
+    samples = ["（一）加强数据安全，推进“一网通办”！", "①②③ ㈠ ﬁ ｶﾀｶﾅ ＡＢＣ　全角空格", "e\u0301 Å 가 各", "".join(map(chr, range(0xFF00, 0xFFF0)))]
+    for sample in samples:
+        assert normalize_text(sample) == normalize_text(unicodedata.normalize("NFKC", sample))
+        assert unicodedata.is_normalized("NFKC", normalize_text(sample).replace(" ", ""))
