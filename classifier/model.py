@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputTextError, TextTooLongError
+from .pooling import pooled_scores
 from .themes import Theme
 
 
@@ -67,15 +68,22 @@ class ThemeModel:
             self.segmenter.warm_up()
         self.score(["预热"])
 
+    @property
+    def sentence_weight(self) -> float:
+        return float(self.metadata.get("config", {}).get("sentence_weight", 0.0))
+
     def score(self, texts: list[str]) -> np.ndarray:
-        """Probability per text and theme, shape (len(texts), len(themes)), through the fast path."""
-        return self.scorer.score(list(texts))
+        """Score per text and theme in [0, 1], shape (len(texts), len(themes)), through the fast path."""
+        return pooled_scores(list(texts), self.scorer.score, self.sentence_weight)
 
     def score_reference(self, texts: list[str]) -> np.ndarray:
         """The same scores through the scikit-learn Pipeline: the oracle the fast path is tested against."""
+        return pooled_scores(list(texts), self._reference_proba, self.sentence_weight)
+
+    def _reference_proba(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(self.themes)))
-        return np.asarray(self.pipeline.predict_proba(list(texts)), dtype=float)
+        return np.asarray(self.pipeline.predict_proba(texts), dtype=float)
 
     def decide(self, scores: np.ndarray, threshold: float | None = None) -> list[str]:
         """Themes at or above their threshold (or one global override), highest score first."""

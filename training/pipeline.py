@@ -23,6 +23,7 @@ class ModelConfig:
     class_weight: str | None = "balanced"
     use_dictionary: bool = True
     segmenter: str = "rjieba"
+    sentence_weight: float = 0.5  # see classifier.pooling
 
     def as_dict(self) -> dict:
         return asdict(self)

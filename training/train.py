@@ -12,6 +12,7 @@ from sklearn.model_selection import KFold
 
 from classifier import paths
 from classifier.model import ThemeModel
+from classifier.pooling import pooled_scores
 from classifier.segment import read_user_words
 from classifier.themes import Theme, load_themes
 
@@ -58,7 +59,7 @@ def out_of_fold_scores(data: TrainingData, config: ModelConfig, folds: int) -> n
     segmenter.remember(True)
     for train_idx, test_idx in KFold(folds, shuffle=True, random_state=0).split(texts):
         pipeline.fit(list(texts[train_idx]), gold[train_idx].astype(int))
-        scores[test_idx] = pipeline.predict_proba(list(texts[test_idx]))
+        scores[test_idx] = pooled_scores(list(texts[test_idx]), pipeline.predict_proba, config.sentence_weight)
     return scores
 
 
