@@ -12,7 +12,7 @@ DEV ?= ../shared/benchmark/dev.jsonl
 MODEL_INPUTS := $(shell find labels classifier training -type f \( -name '*.jsonl' -o -name '*.toml' -o -name '*.txt' -o -name '*.py' \) 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup train serve test lint evaluate clean
+.PHONY: help setup train serve test lint evaluate bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,3 +50,7 @@ evaluate: $(MODEL) ## Score the model on $(DEV) (the labelled benchmark), when t
 clean: ## Remove the virtualenv, models and caches
 	rm -rf $(VENV) models .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+bench: $(MODEL) ## Product vs baseline: labelling, latency, service load (wrk), memory, training time → docs/benchmarks.md
+	@command -v wrk >/dev/null || (apt-get install -y -q wrk >/dev/null 2>&1 || echo "wrk not installed: service load runs skipped")
+	$(BIN)/python -m bench.run --model $(MODEL)

@@ -7,7 +7,7 @@ import warnings
 from pathlib import Path
 
 from .errors import ModelLoadError, ModelNotFoundError
-from .model import ThemeModel
+from .model import MODEL_FORMAT, ThemeModel
 from .paths import checksum_path
 
 
@@ -51,6 +51,8 @@ def load_model(path: Path) -> ThemeModel:
         raise ModelLoadError(f"cannot read model {path}: {exc}") from exc
     if not isinstance(model, ThemeModel):
         raise ModelLoadError(f"{path} is not a policy-themes model (found {type(model).__name__})")
+    if getattr(model, "format", None) != MODEL_FORMAT:
+        raise ModelLoadError(f"{path} was written by another version of policy-themes; retrain with `make train`")
     _warn_on_version_drift(model)
     return model
 

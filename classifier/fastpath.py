@@ -17,7 +17,8 @@ from .normalize import normalize_text
 _WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn's char analyzer folds before slicing
 _CODE_BITS = 21  # every Unicode code point fits in 21 bits
 _DROPPED, _UNSEEN = -2, -3
-_MEMO_LIMIT = 2_000_000  # bounds the token memo of a long-running process
+_SMALL_BATCH = 64  # up to this many rows, score without building a sparse matrix
+_MEMO_LIMIT = 300_000  # bounds the token memo (and memory) of a long-running process
 
 
 @dataclass
@@ -52,23 +53,29 @@ class _KeyTable:
             keep = np.ones(len(pending), dtype=bool)
             keep[np.flatnonzero(free)[first]] = False
             pending, position = pending[keep], (position[keep] + 1) & self.mask
+        occupied = np.flatnonzero(self.slots != -1)
+        displacement = (occupied - self._home(self.slots[occupied])) & self.mask
+        self.max_displacement = int(displacement.max()) if len(occupied) else 0
 
     def _home(self, keys: np.ndarray) -> np.ndarray:
         hashed = keys.astype(np.uint64) * self._MULTIPLIER
         return (hashed >> np.uint64(64 - self.bits)).astype(np.int64)
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(mask of keys found, their columns)."""
-        found = np.zeros(len(keys), dtype=bool)
-        columns = np.zeros(len(keys), dtype=np.int64)
-        active, position = np.arange(len(keys)), self._home(keys)
-        while len(active):
-            slot_keys = self.slots[position]
-            hit = slot_keys == keys[active]
-            found[active[hit]] = True
-            columns[active[hit]] = self.values[position[hit]]
-            going_on = ~hit & (slot_keys != -1)
-            active, position = active[going_on], (position[going_on] + 1) & self.mask
+        """(mask of keys found, their columns): one probe for all, then one window for the few left."""
+        position = self._home(keys)
+        slot_keys = self.slots[position]
+        found = slot_keys == keys
+        columns = np.where(found, self.values[position], 0)
+        unresolved = np.flatnonzero(~found & (slot_keys != -1))
+        if len(unresolved) and self.max_displacement:
+            # A stored key sits at most max_displacement slots past its home, so one window settles it.
+            window = (position[unresolved, None] + np.arange(1, self.max_displacement + 1)) & self.mask
+            match = self.slots[window] == keys[unresolved, None]
+            hit = match.any(axis=1)
+            rows = unresolved[hit]
+            found[rows] = True
+            columns[rows] = self.values[window[hit, match[hit].argmax(axis=1)]]
         return found, columns[found]
 
 
@@ -157,11 +164,14 @@ class FeatureBlock:
             memo = self._token_memo = dict(self.token_ids)
         units = [memo.get(token, _UNSEEN) for token in tokens]
         if _UNSEEN in units:
-            for token in tokens:
-                if token not in memo and len(memo) < _MEMO_LIMIT:
-                    memo[token] = -1 if self.tokenizer.keeps(token) else _DROPPED
-            units = [memo.get(t, -1 if self.tokenizer.keeps(t) else _DROPPED) for t in tokens]
+            units = [self._classify(t, memo) if u == _UNSEEN else u for t, u in zip(tokens, units, strict=True)]
         return [u for u in units if u != _DROPPED]
+
+    def _classify(self, token: str, memo: dict) -> int:
+        unit = -1 if self.tokenizer.keeps(token) else _DROPPED
+        if len(memo) < _MEMO_LIMIT:
+            memo[token] = unit
+        return unit
 
     def units(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Per batch: the units n-grams are made of (word columns, -1 for unknown words; or code points)."""
@@ -233,5 +243,18 @@ class CompiledScorer:
     def score(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(self.intercept)))
-        decision = self.features(texts) @ self.weights + self.intercept
+        normalised = [normalize_text(text) for text in texts]
+        decision = np.tile(self.intercept, (len(texts), 1))
+        for block in self.blocks:
+            rows, columns, values = block.tfidf(normalised)
+            if not len(rows):
+                continue
+            if len(texts) <= _SMALL_BATCH:
+                # Few rows: gather the weights directly; a sparse matrix costs more to build than to use.
+                starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+                decision[rows[starts]] += np.add.reduceat(self.weights[columns] * values[:, None], starts, axis=0)
+            else:
+                width = len(block.idf)
+                matrix = sparse.csr_matrix((values, (rows, columns - block.offset)), shape=(len(texts), width))
+                decision += matrix @ self.weights[block.offset : block.offset + width]
         return 1.0 / (1.0 + np.exp(-decision))

@@ -5,6 +5,7 @@ for the service and the CLI alike.
 """
 
 import pickle
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,9 @@ import numpy as np
 from .errors import InputTextError, TextTooLongError
 from .pooling import pooled_scores
 from .themes import Theme
+
+# Bumped whenever the saved structure changes (the compiled fast path is pickled inside the model).
+MODEL_FORMAT = 3
 
 
 @dataclass
@@ -28,27 +32,46 @@ class ThemeModel:
     asked for, so serving neither imports scikit-learn nor pays for it.
     """
 
+    baseline = False  # True: score through the Pipeline (see as_reference)
+
     def __init__(self, pipeline, themes: list[Theme], thresholds: dict[str, float], metadata: dict):
         from .fastpath import CompiledScorer
 
         self._pipeline = pipeline
         self._pipeline_blob = None
         self.scorer = CompiledScorer(pipeline)
+        self.format = MODEL_FORMAT
         self.themes = list(themes)
         self.thresholds = dict(thresholds)
         self.metadata = dict(metadata)
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_pipeline_blob"] = self._pipeline_blob or pickle.dumps(self._pipeline, protocol=5)
+        # Compressed: only the reference path needs it, and it should not weigh on every worker's memory.
+        state["_pipeline_blob"] = self._pipeline_blob or zlib.compress(pickle.dumps(self._pipeline, protocol=5), 1)
         state["_pipeline"] = None
         return state
 
     @property
     def pipeline(self):
         if self._pipeline is None:
-            self._pipeline = pickle.loads(self._pipeline_blob)
+            self._pipeline = pickle.loads(zlib.decompress(self._pipeline_blob))
         return self._pipeline
+
+    def as_reference(self, engine: str = "jieba") -> "ThemeModel":
+        """A copy that scores through the Pipeline with the given segmentation engine: the baseline."""
+        import copy
+
+        from .segment import Segmenter
+
+        reference = copy.copy(self)
+        pipeline = copy.deepcopy(self.pipeline)
+        words = dict(pipeline.named_steps["features"].transformer_list).get("words")
+        if words is not None:
+            words.tokenizer = Segmenter(words.tokenizer.user_words, engine)
+        reference._pipeline = pipeline
+        reference.baseline = True
+        return reference
 
     @property
     def segmenter(self):
@@ -74,6 +97,8 @@ class ThemeModel:
 
     def score(self, texts: list[str]) -> np.ndarray:
         """Score per text and theme in [0, 1], shape (len(texts), len(themes)), through the fast path."""
+        if self.baseline:
+            return self.score_reference(texts)
         return pooled_scores(list(texts), self.scorer.score, self.sentence_weight)
 
     def score_reference(self, texts: list[str]) -> np.ndarray:

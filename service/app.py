@@ -1,5 +1,7 @@
 """The Flask application factory. It loads the model once and never trains."""
 
+import os
+
 from flask import Flask
 
 from classifier import paths
@@ -17,6 +19,8 @@ def default_config() -> dict:
         "MAX_CONTENT_LENGTH": MIB,  # Flask answers 413 past this
         "MAX_TEXTS": 256,
         "MAX_TEXT_CHARS": 20_000,
+        # "fast" (the product) or "reference": the scikit-learn Pipeline, for side-by-side benchmarks
+        "SCORER": os.environ.get("POLICY_THEMES_SCORER", "fast"),
     }
 
 
@@ -28,6 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Chinese comes back as Chinese, not \\uXXXX
     app.json.sort_keys = False
     model = app.config.get("MODEL") or load_model(app.config["MODEL_PATH"])
+    if app.config["SCORER"] == "reference":
+        model = model.as_reference()
     model.warm_up()
     app.extensions["policy_themes_model"] = model
     app.register_blueprint(api)

@@ -28,7 +28,12 @@ def test_traditional_and_simplified_score_alike(tiny_model):
 def test_fast_nfkc_equals_plain_nfkc():
     import unicodedata
 
-    samples = ["（一）加强数据安全，推进“一网通办”！", "①②③ ㈠ ﬁ ｶﾀｶﾅ ＡＢＣ　全角空格", "e\u0301 Å 가 各", "".join(map(chr, range(0xFF00, 0xFFF0)))]
+    samples = [
+        "（一）加强数据安全，推进“一网通办”！",
+        "①②③ ㈠ ﬁ ｶﾀｶﾅ ＡＢＣ　全角空格",
+        "e\u0301 Å 가 各",
+        "".join(map(chr, range(0xFF00, 0xFFF0))),
+    ]
     for sample in samples:
         assert normalize_text(sample) == normalize_text(unicodedata.normalize("NFKC", sample))
         assert unicodedata.is_normalized("NFKC", normalize_text(sample).replace(" ", ""))
