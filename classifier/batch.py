@@ -69,10 +69,10 @@ def iter_chunks(items: list[str], report: BatchReport, size: int = CHUNK) -> Ite
             yield Chunk(item, start, units[start : start + size], start + size >= len(units))
 
 
-def label_chunk(model: ThemeModel, chunk: Chunk, threshold: float | None = None) -> list[dict]:
+def label_chunk(model: ThemeModel, chunk: Chunk, threshold: float | None = None, explain: bool = False) -> list[dict]:
     """Records for one chunk, in order: table rows keep their own fields first."""
     records = []
-    predictions = model.predict([u.text for u in chunk.units], threshold)
+    predictions = model.predict([u.text for u in chunk.units], threshold, explain)
     for offset, (unit, result) in enumerate(zip(chunk.units, predictions, strict=True)):
         if unit.fields is None:
             record = {"file": chunk.item, "paragraph": chunk.start + offset, "text": unit.text}
@@ -80,6 +80,8 @@ def label_chunk(model: ThemeModel, chunk: Chunk, threshold: float | None = None)
             record = {k: v for k, v in unit.fields.items() if k not in ("themes", "scores")}
         record["themes"] = result.themes
         record["scores"] = result.scores
+        if explain:
+            record["evidence"] = result.evidence
         records.append(record)
     return records
 
@@ -97,10 +99,10 @@ def summarise_document(keys: list[str], item: str, records: list[dict]) -> dict:
 Runner = Callable[[Iterable[Chunk]], Iterator[tuple[Chunk, list[dict]]]]
 
 
-def in_process(model: ThemeModel, threshold: float | None = None) -> Runner:
+def in_process(model: ThemeModel, threshold: float | None = None, explain: bool = False) -> Runner:
     def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
         for chunk in chunks:
-            yield chunk, label_chunk(model, chunk, threshold)
+            yield chunk, label_chunk(model, chunk, threshold, explain)
 
     return run
 

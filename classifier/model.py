@@ -22,6 +22,7 @@ MODEL_FORMAT = 3
 class Prediction:
     themes: list[str]
     scores: dict[str, float]
+    evidence: dict[str, list[dict]] | None = None  # theme → [{"term", "weight"}], when asked for
 
 
 class ThemeModel:
@@ -119,12 +120,18 @@ class ThemeModel:
         ]
         return [key for _, key in sorted(picked, key=lambda p: (-p[0], p[1]))]
 
-    def predict(self, texts: list[str], threshold: float | None = None) -> list[Prediction]:
+    def predict(self, texts: list[str], threshold: float | None = None, explain: bool = False) -> list[Prediction]:
         matrix = self.score(texts)
-        return [
+        predictions = [
             Prediction(self.decide(row, threshold), {k: float(s) for k, s in zip(self.keys, row, strict=True)})
             for row in matrix
         ]
+        if explain:
+            from .explain import explain as evidence_for
+
+            for text, prediction in zip(texts, predictions, strict=True):
+                prediction.evidence = evidence_for(self, text, prediction.themes)
+        return predictions
 
 
 def check_text(text, max_chars: int) -> str:

@@ -24,12 +24,12 @@ def _load_in_worker(path: str):
 
 
 def _label_in_pool(args):
-    chunk, threshold = args
-    return label_chunk(_WORKER_MODELS["pool"], chunk, threshold)
+    chunk, threshold, explain = args
+    return label_chunk(_WORKER_MODELS["pool"], chunk, threshold, explain)
 
 
 @contextmanager
-def process_pool(model_path: Path, jobs: int, threshold: float | None = None):
+def process_pool(model_path: Path, jobs: int, threshold: float | None = None, explain: bool = False):
     """A runner over `jobs` local processes."""
     import multiprocessing
 
@@ -38,7 +38,7 @@ def process_pool(model_path: Path, jobs: int, threshold: float | None = None):
         def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
             window: deque = deque()
             for chunk in chunks:
-                window.append((chunk, pool.apply_async(_label_in_pool, ((chunk, threshold),))))
+                window.append((chunk, pool.apply_async(_label_in_pool, ((chunk, threshold, explain),))))
                 if len(window) >= 4 * jobs:  # bounded read-ahead: memory stays flat on huge inputs
                     done, result = window.popleft()
                     yield done, result.get()
@@ -60,12 +60,12 @@ def _model_from_bytes(data: bytes, digest: str):
     return model
 
 
-def _label_on_dask(chunk: Chunk, data: bytes, digest: str, threshold: float | None):
-    return label_chunk(_model_from_bytes(data, digest), chunk, threshold)
+def _label_on_dask(chunk: Chunk, data: bytes, digest: str, threshold: float | None, explain: bool):
+    return label_chunk(_model_from_bytes(data, digest), chunk, threshold, explain)
 
 
 @contextmanager
-def dask_cluster(address: str, model_path: Path, jobs: int, threshold: float | None = None):
+def dask_cluster(address: str, model_path: Path, jobs: int, threshold: float | None = None, explain: bool = False):
     """A runner on a Dask cluster at `address`, or on a LocalCluster of `jobs` processes for "local"."""
     from dask.distributed import Client, LocalCluster
 
@@ -85,7 +85,9 @@ def dask_cluster(address: str, model_path: Path, jobs: int, threshold: float | N
             def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
                 window: deque = deque()
                 for chunk in chunks:
-                    window.append((chunk, client.submit(_label_on_dask, chunk, shipped, digest, threshold, pure=False)))
+                    window.append(
+                        (chunk, client.submit(_label_on_dask, chunk, shipped, digest, threshold, explain, pure=False))
+                    )
                     if len(window) >= 4 * workers:
                         done, future = window.popleft()
                         yield done, future.result()

@@ -16,9 +16,9 @@ def current_model() -> ThemeModel:
 
 @api.post("/classify")
 def classify():
-    texts, single, threshold = _parse_classify(current_app.config)
+    texts, single, threshold, explain = _parse_classify(current_app.config)
     model = current_model()
-    results = [{"themes": p.themes, "scores": p.scores} for p in model.predict(texts, threshold)]
+    results = [_result(p, explain) for p in model.predict(texts, threshold, explain)]
     if single:
         return jsonify(**results[0], model=model.version)
     return jsonify(results=results, model=model.version)
@@ -41,26 +41,36 @@ def model_metadata():
     return jsonify(**model.metadata, thresholds=model.thresholds)
 
 
-def _parse_classify(config) -> tuple[list[str], bool, float | None]:
-    """(texts, whether one text was sent, threshold override) from a JSON or text/plain body."""
+def _result(prediction, explain: bool) -> dict:
+    result = {"themes": prediction.themes, "scores": prediction.scores}
+    if explain:
+        result["evidence"] = prediction.evidence
+    return result
+
+
+def _parse_classify(config) -> tuple[list[str], bool, float | None, bool]:
+    """(texts, whether one text was sent, threshold override, explain) from a JSON or text/plain body."""
     if request.mimetype == "text/plain":
-        return [check_text(_plain_body(), config["MAX_TEXT_CHARS"])], True, None
+        return [check_text(_plain_body(), config["MAX_TEXT_CHARS"])], True, None, False
     if request.mimetype != "application/json":
         raise UnsupportedMediaType('send application/json ({"text": ...}) or text/plain')
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise BadRequest('body must be a JSON object such as {"text": "..."}')
     threshold = _threshold(body.get("threshold"))
+    explain = body.get("explain", False)
+    if not isinstance(explain, bool):
+        raise BadRequest('"explain" must be true or false')
     if ("text" in body) == ("texts" in body):
         raise BadRequest('give exactly one of "text" (a string) or "texts" (a list of strings)')
     if "text" in body:
-        return [check_text(body["text"], config["MAX_TEXT_CHARS"])], True, threshold
+        return [check_text(body["text"], config["MAX_TEXT_CHARS"])], True, threshold, explain
     texts = body["texts"]
     if not isinstance(texts, list) or not texts:
         raise BadRequest('"texts" must be a non-empty list of strings')
     if len(texts) > config["MAX_TEXTS"]:
         raise BadRequest(f'"texts" has {len(texts)} items; the limit is {config["MAX_TEXTS"]}')
-    return [check_text(t, config["MAX_TEXT_CHARS"]) for t in texts], False, threshold
+    return [check_text(t, config["MAX_TEXT_CHARS"]) for t in texts], False, threshold, explain
 
 
 def _plain_body() -> str:

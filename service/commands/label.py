@@ -33,6 +33,7 @@ from .options import atomic_output, load_chosen_model, model_option
     default=None,
     help="One threshold for every theme instead of the model's per-theme thresholds.",
 )
+@click.option("--explain", is_flag=True, help="Add `evidence`: the words that pushed each returned theme up.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [default: when a terminal].")
 @click.option(
     "--jobs",
@@ -50,7 +51,7 @@ from .options import atomic_output, load_chosen_model, model_option
     help="Distribute over a Dask cluster (tcp://host:8786), or `local` for a LocalCluster.",
 )
 @model_option
-def label(inputs, output, fmt, unit, threshold, progress, jobs, dask_address, model_file):
+def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_address, model_file):
     """Label files, folders (recursively) or `-` (stdin) paragraph by paragraph.
 
     Reads .txt/.md (UTF-8, UTF-8 with BOM, GB18030/GBK), .docx, .html, and .jsonl/.csv with a `text`
@@ -74,7 +75,7 @@ def label(inputs, output, fmt, unit, threshold, progress, jobs, dask_address, mo
     bar = tqdm(unit=" paragraphs", unit_scale=True, file=sys.stderr, disable=_bar_disabled(progress))
     with (
         bar,
-        _runner(model, model_file, jobs, dask_address, threshold) as runner,
+        _runner(model, model_file, jobs, dask_address, threshold, explain) as runner,
         atomic_output(output, newline="" if fmt == "csv" else None) as handle,
     ):
         records = label_inputs(model.keys, list(inputs), runner, report, unit, bar)
@@ -86,7 +87,7 @@ def label(inputs, output, fmt, unit, threshold, progress, jobs, dask_address, mo
     _summarise(report, output)
 
 
-def _runner(model, model_file, jobs: int, dask_address: str | None, threshold):
+def _runner(model, model_file, jobs: int, dask_address: str | None, threshold, explain: bool):
     from contextlib import nullcontext
 
     from classifier import paths
@@ -95,10 +96,10 @@ def _runner(model, model_file, jobs: int, dask_address: str | None, threshold):
 
     path = model_file or paths.model_path()
     if dask_address:
-        return dask_cluster(dask_address, path, jobs, threshold)
+        return dask_cluster(dask_address, path, jobs, threshold, explain)
     if jobs > 1:
-        return process_pool(path, jobs, threshold)
-    return nullcontext(in_process(model, threshold))
+        return process_pool(path, jobs, threshold, explain)
+    return nullcontext(in_process(model, threshold, explain))
 
 
 def _bar_disabled(progress: bool | None) -> bool | None:
@@ -109,10 +110,14 @@ def _write_csv(handle, records, keys: list[str]) -> None:
     """Standard columns, with a table row's own fields first; themes joined by `;`, one score column a theme."""
     writer = None
     for record in records:
-        row = {k: v for k, v in record.items() if k not in ("scores", "themes", "shares", "max_scores")}
+        row = {k: v for k, v in record.items() if k not in ("scores", "themes", "shares", "max_scores", "evidence")}
         row["themes"] = ";".join(record["themes"])
         scores = record.get("scores") or record.get("max_scores")
         row.update({f"score_{k}": f"{scores[k]:.6f}" for k in keys})
+        if record.get("evidence") is not None:
+            row["evidence"] = "; ".join(
+                f"{theme}: " + " ".join(e["term"] for e in terms) for theme, terms in record["evidence"].items()
+            )
         if "shares" in record:
             row.update({f"share_{k}": f"{record['shares'][k]:.4f}" for k in keys})
         if writer is None:
