@@ -82,6 +82,8 @@ def label_chunk(model: ThemeModel, chunk: Chunk, threshold: float | None = None,
         record["scores"] = result.scores
         if explain:
             record["evidence"] = result.evidence
+        if result.warning:
+            record["warning"] = result.warning
         records.append(record)
     return records
 

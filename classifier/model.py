@@ -5,6 +5,7 @@ for the service and the CLI alike.
 """
 
 import pickle
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -23,6 +24,11 @@ class Prediction:
     themes: list[str]
     scores: dict[str, float]
     evidence: dict[str, list[dict]] | None = None  # theme → [{"term", "weight"}], when asked for
+    warning: str | None = None
+
+
+NO_CHINESE = "no Chinese text found: the themes are only meaningful for Chinese policy text"
+_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class ThemeModel:
@@ -126,6 +132,10 @@ class ThemeModel:
             Prediction(self.decide(row, threshold), {k: float(s) for k, s in zip(self.keys, row, strict=True)})
             for row in matrix
         ]
+        for text, prediction in zip(texts, predictions, strict=True):
+            if not _CHINESE.search(text):
+                # The model knows Chinese words only; anything it says about other text is noise.
+                prediction.themes, prediction.warning = [], NO_CHINESE
         if explain:
             from .explain import explain as evidence_for
 

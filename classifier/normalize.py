@@ -5,6 +5,7 @@ import unicodedata
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # A space between two CJK characters is layout (PDF extraction, justified text), not meaning.
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uf900-\ufaff]) (?=[\u3000-\u9fff\uf900-\ufaff])")
 
@@ -28,7 +29,10 @@ def normalize_text(text: str) -> str:
         text = text.replace(full, half)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    text = _to_simplified().convert(text)
+    try:
+        text = _to_simplified().convert(text)
+    except UnicodeEncodeError:  # lone surrogates (e.g. from a JSON "\\ud800" escape) are not text
+        text = _to_simplified().convert(_SURROGATES.sub("\ufffd", text))
     text = _SPACES.sub(" ", text).strip()
     return _CJK_GAP.sub("", text)
 

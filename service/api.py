@@ -1,17 +1,20 @@
 """HTTP routes: classify, health, themes, model."""
 
+import ipaddress
 import math
 
 from flask import Blueprint, current_app, jsonify, request
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, Conflict, Forbidden, UnsupportedMediaType
 
 from classifier.model import ThemeModel, check_text
+
+from .openapi import openapi_document
 
 api = Blueprint("api", __name__)
 
 
 def current_model() -> ThemeModel:
-    return current_app.extensions["policy_themes_model"]
+    return current_app.extensions["policy_themes"].current()
 
 
 @api.post("/classify")
@@ -26,13 +29,44 @@ def classify():
 
 @api.get("/health")
 def health():
-    return jsonify(status="ok", model=current_model().version)
+    holder = current_app.extensions["policy_themes"]
+    body = {"status": "ok", "model": holder.current().version}
+    if holder.error:
+        body["reload_error"] = holder.error
+    return jsonify(body)
+
+
+@api.post("/admin/reload")
+def reload_model():
+    """Load the model file again now (normally workers notice a new file within RELOAD_SECONDS)."""
+    _require_admin()
+    holder = current_app.extensions["policy_themes"]
+    if holder.path is None:
+        raise Conflict("this service was started with a model object, not a file; nothing to reload")
+    changed = holder.reload()
+    if holder.error:
+        raise Conflict(holder.error)
+    return jsonify(status="reloaded" if changed else "unchanged", model=holder.model.version)
+
+
+def _require_admin() -> None:
+    token = current_app.config.get("ADMIN_TOKEN")
+    if token and request.headers.get("Authorization") == f"Bearer {token}":
+        return
+    if not token and ipaddress.ip_address(request.remote_addr or "0.0.0.0").is_loopback:
+        return
+    raise Forbidden("admin endpoints need a loopback client, or the bearer token when one is configured")
 
 
 @api.get("/themes")
 def themes():
     model = current_model()
     return jsonify(themes=[{**t.as_dict(), "threshold": model.thresholds[t.key]} for t in model.themes])
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(current_app.config))
 
 
 @api.get("/model")
@@ -45,6 +79,8 @@ def _result(prediction, explain: bool) -> dict:
     result = {"themes": prediction.themes, "scores": prediction.scores}
     if explain:
         result["evidence"] = prediction.evidence
+    if prediction.warning:
+        result["warning"] = prediction.warning
     return result
 
 

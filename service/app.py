@@ -1,6 +1,7 @@
 """The Flask application factory. It loads the model once and never trains."""
 
 import os
+from pathlib import Path
 
 from flask import Flask
 
@@ -9,6 +10,7 @@ from classifier.artifact import load_model
 
 from .api import api
 from .errors import register_error_handlers
+from .holder import ModelHolder
 
 MIB = 1024 * 1024
 
@@ -21,6 +23,10 @@ def default_config() -> dict:
         "MAX_TEXT_CHARS": 20_000,
         # "fast" (the product) or "reference": the scikit-learn Pipeline, for side-by-side benchmarks
         "SCORER": os.environ.get("POLICY_THEMES_SCORER", "fast"),
+        # How often a worker checks whether `make train` replaced the model file (0: never).
+        "RELOAD_SECONDS": float(os.environ.get("POLICY_THEMES_RELOAD_SECONDS", "5")),
+        # POST /admin/reload is allowed from loopback addresses, or with this bearer token.
+        "ADMIN_TOKEN": os.environ.get("POLICY_THEMES_ADMIN_TOKEN"),
     }
 
 
@@ -31,11 +37,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False  # Chinese comes back as Chinese, not \\uXXXX
     app.json.sort_keys = False
-    model = app.config.get("MODEL") or load_model(app.config["MODEL_PATH"])
+    injected = app.config.get("MODEL")
+    model = injected or load_model(app.config["MODEL_PATH"])
     if app.config["SCORER"] == "reference":
         model = model.as_reference()
     model.warm_up()
-    app.extensions["policy_themes_model"] = model
+    reloadable = injected is None and app.config["SCORER"] == "fast"
+    path = Path(app.config["MODEL_PATH"]) if reloadable else None
+    app.extensions["policy_themes"] = ModelHolder(model, path, app.config["RELOAD_SECONDS"])
     app.register_blueprint(api)
     register_error_handlers(app)
     return app

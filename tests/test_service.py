@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from service import create_app
@@ -117,3 +119,14 @@ def test_factory_refuses_a_missing_model(tmp_path):
 
     with pytest.raises(ModelNotFoundError, match="make train"):
         create_app({"MODEL_PATH": str(tmp_path / "none.joblib")})
+
+
+@pytest.mark.parametrize(
+    "text", ['"\\ud800数据安全"', '"ABC only latin text"', '"\\u0000\\u0001"', '"🙂🙂🙂"', '"   数据   "']
+)
+def test_odd_texts_get_an_answer_not_a_crash(client, text):
+    response = client.post("/classify", data='{"text": ' + text + "}", content_type="application/json")
+    assert response.status_code == 200
+    body = response.get_json()
+    if not any("\u4e00" <= c <= "\u9fff" for c in body.get("warning", "") + json.loads(text)):
+        assert body["themes"] == [] and "no Chinese text" in body["warning"]

@@ -110,7 +110,11 @@ def _write_csv(handle, records, keys: list[str]) -> None:
     """Standard columns, with a table row's own fields first; themes joined by `;`, one score column a theme."""
     writer = None
     for record in records:
-        row = {k: v for k, v in record.items() if k not in ("scores", "themes", "shares", "max_scores", "evidence")}
+        row = {
+            k: v
+            for k, v in record.items()
+            if k not in ("scores", "themes", "shares", "max_scores", "evidence", "warning")
+        }
         row["themes"] = ";".join(record["themes"])
         scores = record.get("scores") or record.get("max_scores")
         row.update({f"score_{k}": f"{scores[k]:.6f}" for k in keys})
