@@ -109,6 +109,15 @@ def in_process(model: ThemeModel, threshold: float | None = None, explain: bool 
     return run
 
 
+@dataclass
+class Labelled:
+    """What a chunk of one input produced; `finished` marks the input's last chunk."""
+
+    item: str
+    records: list[dict]
+    finished: bool
+
+
 def label_inputs(
     keys: list[str],
     inputs: list[str],
@@ -116,17 +125,19 @@ def label_inputs(
     report: BatchReport,
     unit: str = "paragraph",
     progress=None,
-) -> Iterator[dict]:
-    """Label every input through `runner`; paragraph records, or one summary per document."""
+    skip: Callable[[str], bool] = lambda item: False,
+) -> Iterator[Labelled]:
+    """Label every input not skipped through `runner`: paragraph records, or one summary per document."""
     pending: list[dict] = []
-    for chunk, records in runner(iter_chunks(expand_inputs(inputs), report)):
+    items = [item for item in expand_inputs(inputs) if not skip(item)]
+    for chunk, records in runner(iter_chunks(items, report)):
         report.units += len(records)
-        if unit == "document":
-            pending += records
-            if chunk.last:
-                yield summarise_document(keys, chunk.item, pending)
-                pending = []
-        else:
-            yield from records
         if progress is not None:
             progress.update(len(records))
+        if unit == "paragraph":
+            yield Labelled(chunk.item, records, chunk.last)
+            continue
+        pending += records
+        if chunk.last:
+            yield Labelled(chunk.item, [summarise_document(keys, chunk.item, pending)], True)
+            pending = []

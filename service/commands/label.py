@@ -1,13 +1,14 @@
 """`policy-themes label`."""
 
-import csv
-import json
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from .options import atomic_output, load_chosen_model, model_option
+from .options import load_chosen_model, model_option
+from .output import open_output
 
 
 @click.command()
@@ -17,8 +18,9 @@ from .options import atomic_output, load_chosen_model, model_option
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write here (atomically) instead of stdout.",
+    help="Write here instead of stdout: via OUT.partial, renamed when every input is done.",
 )
+@click.option("--resume", is_flag=True, help="Continue an interrupted run: keep OUT.partial's finished inputs.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option(
     "--unit",
@@ -51,12 +53,13 @@ from .options import atomic_output, load_chosen_model, model_option
     help="Distribute over a Dask cluster (tcp://host:8786), or `local` for a LocalCluster.",
 )
 @model_option
-def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_address, model_file):
+def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_address, model_file, resume):
     """Label files, folders (recursively) or `-` (stdin) paragraph by paragraph.
 
     Reads .txt/.md (UTF-8, UTF-8 with BOM, GB18030/GBK), .docx, .html, and .jsonl/.csv with a `text`
     field (each row is one unit; its own fields are kept). A file that cannot be read is reported and
-    skipped; the exit code is then 1.
+    skipped; the exit code is then 1. Inputs are only read, never changed. Interrupted with -o, the
+    finished inputs stay in OUT.partial and `--resume` carries on from there.
 
     \b
     Examples:
@@ -65,26 +68,41 @@ def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_ad
       policy-themes label corpus.jsonl --unit document --threshold 0.4
       policy-themes label province/ --jobs 4 -o labels.jsonl
       policy-themes label archive/ --dask tcp://scheduler:8786 -o labels.jsonl
+      policy-themes label archive/ -o labels.jsonl --resume
     """
     from tqdm import tqdm
 
     from classifier.batch import BatchReport, label_inputs
 
+    if resume and "-" in inputs:
+        raise click.UsageError("--resume cannot skip what was read from stdin; give files")
     model = load_chosen_model(model_file)
     report = BatchReport()
+    out = open_output(output, fmt, model.keys, resume)
     bar = tqdm(unit=" paragraphs", unit_scale=True, file=sys.stderr, disable=_bar_disabled(progress))
-    with (
-        bar,
-        _runner(model, model_file, jobs, dask_address, threshold, explain) as runner,
-        atomic_output(output, newline="" if fmt == "csv" else None) as handle,
-    ):
-        records = label_inputs(model.keys, list(inputs), runner, report, unit, bar)
-        if fmt == "csv":
-            _write_csv(handle, records, model.keys)
-        else:
-            for record in records:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    try:
+        with bar, _sigterm_as_interrupt(), _runner(model, model_file, jobs, dask_address, threshold, explain) as runner:
+            for labelled in label_inputs(model.keys, list(inputs), runner, report, unit, bar, out.done):
+                out.write(out.format.render(labelled.records), labelled.item if labelled.finished else None)
+    except KeyboardInterrupt:
+        click.echo(out.interrupted(), err=True)
+        sys.exit(130)
+    out.finish()
     _summarise(report, output)
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """`kill` stops a run as Ctrl-C does, so the output is cut back to whole inputs."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _runner(model, model_file, jobs: int, dask_address: str | None, threshold, explain: bool):
@@ -104,30 +122,6 @@ def _runner(model, model_file, jobs: int, dask_address: str | None, threshold, e
 
 def _bar_disabled(progress: bool | None) -> bool | None:
     return None if progress is None else not progress  # None: tqdm decides by whether stderr is a terminal
-
-
-def _write_csv(handle, records, keys: list[str]) -> None:
-    """Standard columns, with a table row's own fields first; themes joined by `;`, one score column a theme."""
-    writer = None
-    for record in records:
-        row = {
-            k: v
-            for k, v in record.items()
-            if k not in ("scores", "themes", "shares", "max_scores", "evidence", "warning")
-        }
-        row["themes"] = ";".join(record["themes"])
-        scores = record.get("scores") or record.get("max_scores")
-        row.update({f"score_{k}": f"{scores[k]:.6f}" for k in keys})
-        if record.get("evidence") is not None:
-            row["evidence"] = "; ".join(
-                f"{theme}: " + " ".join(e["term"] for e in terms) for theme, terms in record["evidence"].items()
-            )
-        if "shares" in record:
-            row.update({f"share_{k}": f"{record['shares'][k]:.4f}" for k in keys})
-        if writer is None:
-            writer = csv.DictWriter(handle, fieldnames=list(row), extrasaction="ignore", restval="")
-            writer.writeheader()
-        writer.writerow(row)
 
 
 def _summarise(report, output: Path | None) -> None:
