@@ -11,6 +11,7 @@ from classifier.artifact import load_model
 from .api import api
 from .errors import register_error_handlers
 from .holder import ModelHolder
+from .page import page
 
 MIB = 1024 * 1024
 
@@ -21,6 +22,7 @@ def default_config() -> dict:
         "MAX_CONTENT_LENGTH": MIB,  # Flask answers 413 past this
         "MAX_TEXTS": 256,
         "MAX_TEXT_CHARS": 20_000,
+        "MAX_PAGE_PARAGRAPHS": 2_000,  # paragraphs the web page shows for one document
         # "fast" (the product) or "reference": the scikit-learn Pipeline, for side-by-side benchmarks
         "SCORER": os.environ.get("POLICY_THEMES_SCORER", "fast"),
         # How often a worker checks whether `make train` replaced the model file (0: never).
@@ -46,5 +48,6 @@ def create_app(config: dict | None = None) -> Flask:
     path = Path(app.config["MODEL_PATH"]) if reloadable else None
     app.extensions["policy_themes"] = ModelHolder(model, path, app.config["RELOAD_SECONDS"])
     app.register_blueprint(api)
+    app.register_blueprint(page)
     register_error_handlers(app)
     return app

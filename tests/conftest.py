@@ -35,11 +35,16 @@ def tiny_model(tiny_model_path):
 
 
 @pytest.fixture(scope="session")
-def real_model(tmp_path_factory):
+def real_model_path(tmp_path_factory) -> Path:
     """The product model, trained from labels/ into a temporary directory once per test run."""
     path = tmp_path_factory.mktemp("real") / "policy-themes.joblib"
     save_model(train_model(paths.labels_dir()), path)
-    return load_model(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_model(real_model_path):
+    return load_model(real_model_path)
 
 
 @pytest.fixture
