@@ -6,6 +6,8 @@ from classifier.errors import PolicyThemesError
 
 from .commands.evaluate import evaluate
 from .commands.label import label
+from .commands.labelstudio import export_labelstudio, import_labelstudio
+from .commands.review import profile, suggest
 from .commands.train import train
 
 
@@ -28,11 +30,13 @@ def cli():
       policy-themes train
       policy-themes label report.txt notices/ -o labelled.jsonl
       cat page.txt | policy-themes label - --format csv
-      policy-themes evaluate ../shared/benchmark/dev.jsonl
+      policy-themes evaluate ../shared/benchmark/dev.jsonl --report dev-report/
+      policy-themes profile reports/ -o reports.png
+      policy-themes suggest new/ -n 50 -o to-label.jsonl
     """
 
 
-for command in (train, label, evaluate):
+for command in (train, label, evaluate, profile, suggest, export_labelstudio, import_labelstudio):
     cli.add_command(command)
 
 

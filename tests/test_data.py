@@ -41,7 +41,7 @@ def test_every_row_has_the_schema(rows, themes):
         assert isinstance(row["text"], str) and row["text"].strip(), where
         assert row["themes"] == sorted(set(row["themes"])), f"{where}: themes must be sorted and unique"
         assert set(row["themes"]) <= keys, where
-        assert row["source"] == "seed" or row["source"].startswith("authored/"), where
+        assert row["source"] in ("seed", "labelstudio") or row["source"].startswith("authored/"), where
 
 
 def test_ids_and_texts_are_unique(rows):

@@ -63,8 +63,8 @@ def out_of_fold_scores(data: TrainingData, config: ModelConfig, folds: int) -> n
     return scores
 
 
-def cross_validate(data: TrainingData, config: ModelConfig, folds: int) -> tuple[dict, dict]:
-    """Thresholds chosen on out-of-fold scores, and the metrics those thresholds give."""
+def cross_validate(data: TrainingData, config: ModelConfig, folds: int) -> tuple[dict, dict, np.ndarray]:
+    """Thresholds chosen on out-of-fold scores, the metrics those thresholds give, and the scores."""
     gold, scores = data.matrix(), out_of_fold_scores(data, config, folds)
     thresholds = {k: best_threshold(gold[:, j], scores[:, j]) for j, k in enumerate(data.keys)}
     predicted = scores >= np.array([thresholds[k] for k in data.keys])
@@ -76,18 +76,30 @@ def cross_validate(data: TrainingData, config: ModelConfig, folds: int) -> tuple
         "macro_f1_all": macro_f1(rows),
         "confused_pairs": confused_pairs(gold, predicted, data.keys),
     }
-    return thresholds, metrics
+    return thresholds, metrics, scores
 
 
-def train_model(labels: Path, config: ModelConfig | None = None, folds: int = 5) -> ThemeModel:
+@dataclass
+class TrainingRun:
+    model: ThemeModel
+    gold: np.ndarray  # examples × themes
+    out_of_fold: np.ndarray  # the cross-validation scores the thresholds were chosen on
+
+
+def train(labels: Path, config: ModelConfig | None = None, folds: int = 5) -> TrainingRun:
     config = config or ModelConfig()
     data = load_training_data(labels)
-    thresholds, metrics = cross_validate(data, config, folds)
+    thresholds, metrics, scores = cross_validate(data, config, folds)
     pipeline, segmenter = build_pipeline(data.user_words, config)
     segmenter.remember(True)
     pipeline.fit(data.texts(), data.matrix().astype(int))
     segmenter.remember(False)
-    return ThemeModel(pipeline, data.themes, thresholds, _metadata(data, config, metrics))
+    model = ThemeModel(pipeline, data.themes, thresholds, _metadata(data, config, metrics))
+    return TrainingRun(model, data.matrix(), scores)
+
+
+def train_model(labels: Path, config: ModelConfig | None = None, folds: int = 5) -> ThemeModel:
+    return train(labels, config, folds).model
 
 
 def _metadata(data: TrainingData, config: ModelConfig, metrics: dict) -> dict:

@@ -19,8 +19,15 @@ from .options import atomic_output, load_chosen_model, model_option
 )
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None, help="One threshold for every theme.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write report.html with charts (metrics, confusions, score distributions) into this folder.",
+)
 @model_option
-def evaluate(labelled, errors_file, threshold, as_json, model_file):
+def evaluate(labelled, errors_file, threshold, as_json, report_dir, model_file):
     """Compare the model's themes with a labelled JSONL file ({"text", "themes"} per line).
 
     \b
@@ -32,6 +39,14 @@ def evaluate(labelled, errors_file, threshold, as_json, model_file):
 
     model = load_chosen_model(model_file)
     result = run(model, labelled, threshold)
+    if report_dir:
+        from training.evaluate import read_gold
+        from training.report import write_report
+
+        texts, gold = read_gold(labelled, model.keys)
+        thresholds = {k: threshold for k in model.keys} if threshold is not None else model.thresholds
+        title = f"policy-themes {model.version} on {labelled.name}"
+        write_report(report_dir, title, model.themes, gold, model.score(texts), thresholds)
     if errors_file:
         with atomic_output(errors_file) as handle:
             for error in result["errors"]:

@@ -40,3 +40,16 @@ def atomic_output(path: Path | None, newline: str | None = None):
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def label_all(model, inputs: list[str], unit: str = "paragraph"):
+    """Records for every input, in this process, and the report of what could not be read."""
+    from classifier.batch import BatchReport, in_process, label_inputs
+
+    report = BatchReport()
+    records = [
+        r for labelled in label_inputs(model.keys, inputs, in_process(model), report, unit) for r in labelled.records
+    ]
+    for failure in report.failures:
+        click.echo(f"skipped: {failure}", err=True)
+    return records, report

@@ -30,11 +30,15 @@ def train(labels: Path | None, out: Path | None, folds: int):
     """
     from classifier.artifact import save_model
     from training.metrics import format_table
-    from training.train import train_model
+    from training.report import write_report
+    from training.train import train
 
-    model = train_model(labels or paths.labels_dir(), folds=folds)
+    run = train(labels or paths.labels_dir(), folds=folds)
+    model = run.model
     out = out or paths.model_path()
     save_model(model, out)
+    title = f"policy-themes {model.version}: {folds}-fold cross-validation"
+    report = write_report(out.parent / "report", title, model.themes, run.gold, run.out_of_fold, model.thresholds)
     cv = model.metadata["cv"]
     core = [t.key for t in model.themes if t.core]
     click.echo(
@@ -42,4 +46,4 @@ def train(labels: Path | None, out: Path | None, folds: int):
         "(thresholds chosen on out-of-fold scores):"
     )
     click.echo(format_table(cv["per_theme"], core))
-    click.echo(f"model {model.version} written to {out}")
+    click.echo(f"model {model.version} written to {out}; report: {report}")
