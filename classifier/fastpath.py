@@ -13,6 +13,7 @@ import numpy as np
 from scipy import sparse
 
 from .normalize import normalize_text
+from .pooling import combine, sentence_spans
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn's char analyzer folds before slicing
 _CODE_BITS = 21  # every Unicode code point fits in 21 bits
@@ -23,10 +24,13 @@ _MEMO_LIMIT = 300_000  # bounds the token memo (and memory) of a long-running pr
 
 @dataclass
 class Hits:
-    """Feature occurrences found in a batch: row of the text, column of the feature."""
+    """Feature occurrences in a batch: the text's row, the feature's column, the n-gram's first unit and
+    its length in units (to tell which sentence holds it)."""
 
     rows: np.ndarray
     columns: np.ndarray
+    firsts: np.ndarray
+    lengths: np.ndarray
 
 
 class _KeyTable:
@@ -80,7 +84,7 @@ class _KeyTable:
 
 
 def _gram_keys(units: np.ndarray, owner: np.ndarray, n: int, base: int) -> tuple[np.ndarray, np.ndarray]:
-    """Integer keys of all n-grams that stay within one text, and the text each belongs to."""
+    """Integer keys of all n-grams that stay within one text, and the position of each first unit."""
     count = len(units) - n + 1
     if count <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -90,7 +94,7 @@ def _gram_keys(units: np.ndarray, owner: np.ndarray, n: int, base: int) -> tuple
         key = key * base + units[offset : offset + count]
         same &= units[offset : offset + count] >= 0
     same &= units[:count] >= 0
-    return key[same], owner[:count][same]
+    return key[same], np.flatnonzero(same)
 
 
 class FeatureBlock:
@@ -154,7 +158,7 @@ class FeatureBlock:
                     columns.append(column)
             self.tables[n] = _KeyTable(keys, columns)
 
-    def _token_units(self, tokens: list[str]) -> list[int]:
+    def _token_units(self, tokens: list[str], keep_dropped: bool = False) -> list[int]:
         """Unigram columns of the words (-1 outside the vocabulary), punctuation and spaces dropped.
 
         A memo of every raw token seen maps it in one dict lookup; filled lazily, bounded in size.
@@ -165,7 +169,7 @@ class FeatureBlock:
         units = [memo.get(token, _UNSEEN) for token in tokens]
         if _UNSEEN in units:
             units = [self._classify(t, memo) if u == _UNSEEN else u for t, u in zip(tokens, units, strict=True)]
-        return [u for u in units if u != _DROPPED]
+        return units if keep_dropped else [u for u in units if u != _DROPPED]
 
     def _classify(self, token: str, memo: dict) -> int:
         unit = -1 if self.tokenizer.keeps(token) else _DROPPED
@@ -173,45 +177,58 @@ class FeatureBlock:
             memo[token] = unit
         return unit
 
-    def units(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Per batch: the units n-grams are made of (word columns, -1 for unknown words; or code points)."""
+    def units(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per batch: the units n-grams are made of (word columns, -1 for unknown words; or code points),
+        the text each belongs to, and where each starts in its text (character offset)."""
         if self.analyzer == "word":
-            per_text = [self._token_units(self.tokenizer.raw_tokens(text)) for text in texts]
-            lengths = [len(ids) for ids in per_text]
-            flat = np.fromiter((i for ids in per_text for i in ids), dtype=np.int64, count=sum(lengths))
+            tokens = [self.tokenizer.raw_tokens(text) for text in texts]
+            counts = [len(t) for t in tokens]
+            every = [token for text_tokens in tokens for token in text_tokens]
+            units = np.array(self._token_units(every, keep_dropped=True), dtype=np.int64)
+            sizes = np.fromiter(map(len, every), dtype=np.int64, count=len(every))
+            ends = np.cumsum(sizes)
+            text_start = np.repeat(np.concatenate(([0], ends))[np.cumsum([0, *counts[:-1]])], counts)
+            kept = units != _DROPPED
+            flat, starts_array = units[kept], (ends - sizes - text_start)[kept]
+            lengths = np.bincount(np.repeat(np.arange(len(texts)), counts)[kept], minlength=len(texts))
         else:
             folded = [_WHITE_SPACES.sub(" ", text) for text in texts]
             lengths = [len(text) for text in folded]
             flat = np.frombuffer("".join(folded).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+            first = np.repeat(np.cumsum([0, *lengths[:-1]]), lengths) if texts else np.zeros(0, dtype=np.int64)
+            starts_array = np.arange(len(flat), dtype=np.int64) - first
         owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        return flat, owner
+        return flat, owner, starts_array
 
-    def hits(self, texts: list[str]) -> Hits:
-        units, owner = self.units(texts)
-        rows, columns = [], []
-        low, high = self.ngram_range
+    def hits(self, units: np.ndarray, owner: np.ndarray) -> Hits:
+        """Every vocabulary n-gram occurrence: its text, column, first unit and length in units."""
+        rows, columns, firsts, lengths = [], [], [], []
+        low, _ = self.ngram_range
         if self.analyzer == "word" and low == 1:
-            known = units >= 0
+            known = np.flatnonzero(units >= 0)
             rows.append(owner[known])
             columns.append(units[known])
+            firsts.append(known)
+            lengths.append(np.ones(len(known), dtype=np.int64))
         for n, table in self.tables.items():
-            keys, key_owner = _gram_keys(units, owner, n, self.base)
+            keys, positions = _gram_keys(units, owner, n, self.base)
             found, found_columns = table.lookup(keys)
-            rows.append(key_owner[found])
+            rows.append(owner[positions[found]])
             columns.append(found_columns)
-        return Hits(np.concatenate(rows), np.concatenate(columns))
+            firsts.append(positions[found])
+            lengths.append(np.full(int(found.sum()), n, dtype=np.int64))
+        return Hits(*(np.concatenate(parts) for parts in (rows, columns, firsts, lengths)))
 
-    def tfidf(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, union columns, values) of this block's l2-normalised TF-IDF rows."""
-        hits = self.hits(texts)
+    def tfidf(self, rows: np.ndarray, columns: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, union columns, values) of l2-normalised TF-IDF rows from feature occurrences."""
         width = len(self.idf)
-        combined, counts = np.unique(hits.rows * width + hits.columns, return_counts=True)
+        combined, counts = np.unique(rows * width + columns, return_counts=True)
         rows, columns = combined // width, combined % width
         tf = counts.astype(np.float64)
         if self.sublinear_tf:
             tf = np.log(tf) + 1.0
         values = tf * self.idf[columns]
-        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts)))
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=count))
         values /= norms[rows]
         return rows, columns + self.offset, values
 
@@ -236,25 +253,64 @@ class CompiledScorer:
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         """The union's TF-IDF matrix for raw texts (normalised here, as the Pipeline's first step does)."""
         normalised = [normalize_text(text) for text in texts]
-        parts = [block.tfidf(normalised) for block in self.blocks]
+        parts = []
+        for block in self.blocks:
+            units, owner, _ = block.units(normalised)
+            hits = block.hits(units, owner)
+            parts.append(block.tfidf(hits.rows, hits.columns, len(texts)))
         rows, columns, values = (np.concatenate([p[i] for p in parts]) for i in range(3))
         return sparse.csr_matrix((values, (rows, columns)), shape=(len(texts), self.width))
 
     def score(self, texts: list[str]) -> np.ndarray:
+        """Like the Pipeline's predict_proba on the texts."""
+        return self.score_pooled(texts, 0.0)
+
+    def score_pooled(self, texts: list[str], weight: float) -> np.ndarray:
+        """Like `pooling.pooled_scores(texts, pipeline.predict_proba, weight)`, segmenting each text once:
+        a sentence's features are the paragraph's n-grams that lie inside that sentence."""
         if not texts:
             return np.zeros((0, len(self.intercept)))
         normalised = [normalize_text(text) for text in texts]
-        decision = np.tile(self.intercept, (len(texts), 1))
+        spans = [sentence_spans(text) for text in normalised] if weight else [[] for _ in texts]
+        owners = np.array([i for i, found in enumerate(spans) for _ in found], dtype=np.int64)
+        paragraph = np.tile(self.intercept, (len(texts), 1))
+        sentence = np.tile(self.intercept, (len(owners), 1))
         for block in self.blocks:
-            rows, columns, values = block.tfidf(normalised)
-            if not len(rows):
-                continue
-            if len(texts) <= _SMALL_BATCH:
-                # Few rows: gather the weights directly; a sparse matrix costs more to build than to use.
-                starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-                decision[rows[starts]] += np.add.reduceat(self.weights[columns] * values[:, None], starts, axis=0)
-            else:
-                width = len(block.idf)
-                matrix = sparse.csr_matrix((values, (rows, columns - block.offset)), shape=(len(texts), width))
-                decision += matrix @ self.weights[block.offset : block.offset + width]
-        return 1.0 / (1.0 + np.exp(-decision))
+            units, owner, starts = block.units(normalised)
+            hits = block.hits(units, owner)
+            self._add(paragraph, block, block.tfidf(hits.rows, hits.columns, len(texts)))
+            if len(owners):
+                inside = _sentence_of(owner, starts, normalised, spans)
+                first, last = inside[hits.firsts], inside[hits.firsts + hits.lengths - 1]
+                keep = (first >= 0) & (first == last)
+                self._add(sentence, block, block.tfidf(first[keep], hits.columns[keep], len(owners)))
+        paragraph, sentence = _sigmoid(paragraph), _sigmoid(sentence)
+        return combine(paragraph, sentence, owners, weight) if weight else paragraph
+
+    def _add(self, decision: np.ndarray, block: FeatureBlock, tfidf) -> None:
+        rows, columns, values = tfidf
+        if not len(rows):
+            return
+        if len(decision) <= _SMALL_BATCH:
+            # Few rows: gather the weights directly; a sparse matrix costs more to build than to use.
+            starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+            decision[rows[starts]] += np.add.reduceat(self.weights[columns] * values[:, None], starts, axis=0)
+        else:
+            width = len(block.idf)
+            matrix = sparse.csr_matrix((values, (rows, columns - block.offset)), shape=(len(decision), width))
+            decision += matrix @ self.weights[block.offset : block.offset + width]
+
+
+def _sigmoid(decision: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-decision))
+
+
+def _sentence_of(owner: np.ndarray, starts: np.ndarray, texts: list[str], spans: list) -> np.ndarray:
+    """For each unit: the row of the sentence it lies in, -1 outside every sentence."""
+    base = np.cumsum([0, *[len(t) + 1 for t in texts[:-1]]])
+    span_starts = np.array([base[i] + a for i, found in enumerate(spans) for a, _ in found], dtype=np.int64)
+    span_ends = np.array([base[i] + b for i, found in enumerate(spans) for _, b in found], dtype=np.int64)
+    position = base[owner] + starts
+    index = np.searchsorted(span_starts, position, side="right") - 1
+    inside = (index >= 0) & (position < span_ends[np.maximum(index, 0)])
+    return np.where(inside, index, -1)

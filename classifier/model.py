@@ -106,7 +106,7 @@ class ThemeModel:
         """Score per text and theme in [0, 1], shape (len(texts), len(themes)), through the fast path."""
         if self.baseline:
             return self.score_reference(texts)
-        return pooled_scores(list(texts), self.scorer.score, self.sentence_weight)
+        return self.scorer.score_pooled(list(texts), self.sentence_weight)
 
     def score_reference(self, texts: list[str]) -> np.ndarray:
         """The same scores through the scikit-learn Pipeline: the oracle the fast path is tested against."""

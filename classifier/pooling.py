@@ -2,7 +2,8 @@
 
 Real paragraphs are often long lists in which one sentence carries a theme; over the whole paragraph
 that sentence's words are diluted. Scoring sentences too and mixing in the best one keeps them
-visible. The same function serves the fast path and the reference Pipeline.
+visible. Sentences are cut from the normalised paragraph, after its sentence-final punctuation; the
+same definition serves the reference Pipeline (`pooled_scores`) and the fast path.
 """
 
 import re
@@ -10,18 +11,43 @@ from collections.abc import Callable
 
 import numpy as np
 
-_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
-MIN_SENTENCE_CHARS = 8  # shorter pieces ("一是", "（三）") carry no theme of their own
+from .normalize import normalize_text
+
+_SENTENCE_END = re.compile(r"[。;!?；！？]")  # after normalisation the full-width forms are rare
+MIN_SENTENCE_CHARS = 8  # shorter pieces ("一是", "(三)") carry no theme of their own
+
+
+def sentence_spans(normalised: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a normalised paragraph, spaces trimmed; [] for fewer than two."""
+    spans, start = [], 0
+    cuts = [m.end() for m in _SENTENCE_END.finditer(normalised)] + [len(normalised)]
+    for end in cuts:
+        piece = normalised[start:end]
+        left = len(piece) - len(piece.lstrip())
+        right = len(piece.rstrip())
+        if right - left >= MIN_SENTENCE_CHARS:
+            spans.append((start + left, start + right))
+        start = end
+    return spans if len(spans) > 1 else []
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a paragraph, or [] when it has fewer than two."""
-    pieces = [p for p in _SENTENCE_END.split(text) if len(p.strip()) >= MIN_SENTENCE_CHARS]
-    return pieces if len(pieces) > 1 else []
+    """The sentences of a paragraph (normalised), or [] when it has fewer than two."""
+    normalised = normalize_text(text)
+    return [normalised[a:b] for a, b in sentence_spans(normalised)]
+
+
+def combine(paragraph: np.ndarray, sentence: np.ndarray, owners: np.ndarray, weight: float) -> np.ndarray:
+    """(1 - weight) · paragraph score + weight · best sentence score (the paragraph's own if it has none)."""
+    best = paragraph.copy()
+    if len(owners):
+        best[np.unique(owners)] = -np.inf
+        np.maximum.at(best, owners, sentence)
+    return (1.0 - weight) * paragraph + weight * best
 
 
 def pooled_scores(texts: list[str], score: Callable[[list[str]], np.ndarray], weight: float) -> np.ndarray:
-    """(1 - weight) · paragraph score + weight · best sentence score, per text and theme."""
+    """Pooled scores through any scorer of texts (the reference Pipeline's predict_proba)."""
     if weight == 0:
         return score(texts)
     owners, pieces = [], []
@@ -30,10 +56,4 @@ def pooled_scores(texts: list[str], score: Callable[[list[str]], np.ndarray], we
         owners += [index] * len(found)
         pieces += found
     scores = score(list(texts) + pieces)
-    paragraph, sentence = scores[: len(texts)], scores[len(texts) :]
-    best = paragraph.copy()
-    if pieces:
-        owners_array = np.array(owners)
-        best[np.unique(owners_array)] = -np.inf
-        np.maximum.at(best, owners_array, sentence)
-    return (1.0 - weight) * paragraph + weight * best
+    return combine(scores[: len(texts)], scores[len(texts) :], np.array(owners, dtype=np.int64), weight)

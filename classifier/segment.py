@@ -12,6 +12,7 @@ import threading
 
 _KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]{2,}")
 _INIT_LOCK = threading.Lock()
+_SURROGATES = re.compile("[\ud800-\udfff]")
 ENGINES = ("rjieba", "jieba")
 # A high frequency makes the engine keep a policy term whole even where its parts are common words.
 USER_WORD_FREQ = 200000
@@ -53,7 +54,10 @@ class Segmenter:
     def raw_tokens(self, text: str) -> list[str]:
         """Every token the engine returns, punctuation and spaces included (they cover the whole text)."""
         cut = self._cut or self._load()
-        return cut(text)
+        try:
+            return cut(text)
+        except UnicodeEncodeError:  # lone surrogates are not text; one replacement char each keeps offsets
+            return cut(_SURROGATES.sub("\ufffd", text))
 
     def remember(self, enabled: bool) -> None:
         """Cache results while training: cross-validation segments each paragraph once, not per fold."""

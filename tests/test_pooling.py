@@ -6,7 +6,15 @@ from classifier.pooling import pooled_scores, sentences
 
 def test_sentences_split_on_chinese_sentence_ends():
     text = "第一句话讲的是数字政府。第二句话讲的是数据安全；第三句话讲青年发展！"
-    assert sentences(text) == ["第一句话讲的是数字政府。", "第二句话讲的是数据安全；", "第三句话讲青年发展！"]
+    # sentences are cut from the normalised text (full-width ；！ become ; !)
+    assert sentences(text) == ["第一句话讲的是数字政府。", "第二句话讲的是数据安全;", "第三句话讲青年发展!"]
+
+
+def test_sentence_spans_trim_spaces():
+    from classifier.pooling import sentence_spans
+
+    text = "第一句话讲的是数字政府; 第二句话讲的是数据安全。"
+    assert [text[a:b] for a, b in sentence_spans(text)] == ["第一句话讲的是数字政府;", "第二句话讲的是数据安全。"]
 
 
 def test_short_pieces_and_single_sentences_are_not_pooled():
