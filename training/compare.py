@@ -1,0 +1,73 @@
+"""Modelling comparison: cross-validation and a held-out labelled file for each configuration.
+
+Run: `python -m training.compare [DEV.jsonl] > docs/modelling.md`. Each row retrains from labels/ with one
+change from the product configuration; thresholds always come from out-of-fold scores, never from DEV.
+"""
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from classifier import paths
+from classifier.model import ThemeModel
+from classifier.pooling import pooled_scores
+
+from .evaluate import read_gold
+from .metrics import macro_f1, theme_rows
+from .pipeline import ModelConfig, build_pipeline
+from .train import _metadata, cross_validate, load_training_data
+
+PRODUCT = ModelConfig()
+VARIANTS = [
+    ("product: words 1-2 + chars 2-3, dictionary, sublinear, balanced, C=8, sentence pooling 0.5", PRODUCT),
+    ("no sentence pooling", replace(PRODUCT, sentence_weight=0.0)),
+    ("sentence pooling weight 0.3", replace(PRODUCT, sentence_weight=0.3)),
+    ("words 1-2 only (no char n-grams)", replace(PRODUCT, char_ngrams=None)),
+    ("chars 2-3 only (words as unigrams)", replace(PRODUCT, word_ngrams=(1, 1))),
+    ("no policy dictionary", replace(PRODUCT, use_dictionary=False)),
+    ("raw tf (no sublinear)", replace(PRODUCT, sublinear_tf=False)),
+    ("no class weights", replace(PRODUCT, class_weight=None)),
+    ("C=2", replace(PRODUCT, C=2.0)),
+    ("C=32", replace(PRODUCT, C=32.0)),
+    ("jieba (Python) segmentation", replace(PRODUCT, segmenter="jieba")),
+]
+
+
+def evaluate_config(data, config: ModelConfig, texts: list[str], gold: np.ndarray, core: list[str]) -> dict:
+    thresholds, metrics, _ = cross_validate(data, config, 5)
+    pipeline, segmenter = build_pipeline(data.user_words, config)
+    segmenter.remember(True)
+    pipeline.fit(data.texts(), data.matrix().astype(int))
+    model = ThemeModel(pipeline, data.themes, thresholds, _metadata(data, config, metrics))
+    scores = pooled_scores(texts, pipeline.predict_proba, config.sentence_weight)
+    rows = theme_rows(gold, scores >= np.array([thresholds[k] for k in data.keys]), data.keys)
+    return {
+        "cv_core": metrics["macro_f1_core"],
+        "cv_all": metrics["macro_f1_all"],
+        "dev_core": macro_f1(rows, core),
+        "dev_all": macro_f1(rows),
+        "dev_rows": rows,
+        "model": model,
+    }
+
+
+def main(argv: list[str]) -> None:
+    dev = Path(argv[0]) if argv else paths.benchmark_file()
+    data = load_training_data(paths.labels_dir())
+    texts, gold = read_gold(dev, data.keys)
+    print(f"{len(data.examples)} labelled paragraphs; held-out file {dev.name} ({len(texts)} paragraphs).\n")
+    print("| configuration | CV core | CV all-10 | held-out core | held-out all-10 |")
+    print("|---|---|---|---|---|")
+    for name, config in VARIANTS:
+        result = evaluate_config(data, config, texts, gold, data.core)
+        print(
+            f"| {name} | {result['cv_core']:.3f} | {result['cv_all']:.3f} | "
+            f"{result['dev_core']:.3f} | {result['dev_all']:.3f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
