@@ -26,6 +26,7 @@ import numpy as np
 from classifier import paths
 from classifier.artifact import load_model
 from classifier.batch import BatchReport, in_process, label_inputs
+from service.commands.output import LineFormat
 
 ROOT = paths.project_root()
 BIN = Path(sys.executable).parent
@@ -39,6 +40,7 @@ def parse_args(argv):
     parser.add_argument("--seconds", type=int, default=10, help="length of each load run")
     parser.add_argument("--baseline-sample", type=int, default=1000, help="paragraphs the slow baseline labels")
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--skip-service", action="store_true")
     return parser.parse_args(argv)
 
 
@@ -66,10 +68,11 @@ def baseline_labelling(model, rows: list[dict], out: Path) -> float:
 def product_labelling(model, corpus_copy: Path, out: Path) -> tuple[float, int]:
     """Seconds per paragraph through `policy-themes label`'s own code, in this process, file to file."""
     report = BatchReport()
+    lines = LineFormat("jsonl", model.keys)
     start = time.perf_counter()
     with out.open("w", encoding="utf-8") as handle:
-        for record in label_inputs(model.keys, [str(corpus_copy)], in_process(model), report):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for labelled in label_inputs(model.keys, [str(corpus_copy)], in_process(model), report):
+            handle.write(lines.render(labelled.records))
     return (time.perf_counter() - start) / report.units, report.units
 
 
@@ -267,7 +270,8 @@ def measure(args, model, rows, texts, folder) -> str:
     reference_single = single_call_latency(model.as_reference("jieba"), texts[:300])
     product_single = single_call_latency(model, texts[:2000])
     print("service …", file=sys.stderr)
-    service = service_runs(args.model, texts, args.seconds, folder) if shutil.which("wrk") else None
+    measure_service = shutil.which("wrk") and not args.skip_service
+    service = service_runs(args.model, texts, args.seconds, folder) if measure_service else None
     train_s, train_n = (None, None) if args.skip_training else training_time(folder)
     return render(locals(), args)
 
@@ -334,7 +338,7 @@ def render(m: dict, args) -> str:
                 f"answer) {runs['cold_start_s']:.2f} s; workers before → after the runs: {memory}"
             )
     else:
-        lines += ["", "Service not measured: `wrk` is not installed (`apt-get install wrk`)."]
+        lines += ["", "Service not measured (`--skip-service`, or `wrk` is not installed: `apt-get install wrk`)."]
     if m["train_s"] is not None:
         lines += ["", "## Training", "", f"- {m['train_n']:,} paragraphs, 5-fold CV + final fit: {m['train_s']:.1f} s"]
     return "\n".join(lines) + "\n"
