@@ -32,13 +32,21 @@ def kappa(first: np.ndarray, second: np.ndarray) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
-def agreement_table(labels: Path) -> str:
+def agreement_tables(labels: Path) -> str:
+    """One table per second-pass file under labels/review/."""
+    return "\n\n".join(
+        f"### {path.name}\n\n{agreement_table(labels, [path])}"
+        for path in sorted((labels / REVIEW_DIR).glob("*.jsonl"))
+    )
+
+
+def agreement_table(labels: Path, second_files: list[Path]) -> str:
     from classifier.themes import load_themes
 
-    keys = [t.key for t in load_themes(paths.themes_file(labels))]
-    core = [t.key for t in load_themes(paths.themes_file(labels)) if t.core]
+    themes = load_themes(paths.themes_file(labels))
+    keys, core = [t.key for t in themes], [t.key for t in themes if t.core]
     first = read_labels(label_files(labels))
-    second = read_labels(sorted((labels / REVIEW_DIR).glob("*.jsonl")))
+    second = read_labels(second_files)
     ids = [i for i in second if i in first]
     a = np.array([[k in first[i] for k in keys] for i in ids], dtype=bool)
     b = np.array([[k in second[i] for k in keys] for i in ids], dtype=bool)
@@ -60,4 +68,4 @@ def agreement_table(labels: Path) -> str:
 
 
 if __name__ == "__main__":
-    print(agreement_table(Path(sys.argv[1]) if len(sys.argv) > 1 else paths.labels_dir()))
+    print(agreement_tables(Path(sys.argv[1]) if len(sys.argv) > 1 else paths.labels_dir()))
