@@ -100,7 +100,7 @@ def _gram_keys(units: np.ndarray, owner: np.ndarray, n: int, base: int) -> tuple
 class FeatureBlock:
     """One TfidfVectorizer of the FeatureUnion, as integer lookup tables."""
 
-    def __init__(self, vectorizer, offset: int):
+    def __init__(self, vectorizer, offset: int, weight: float = 1.0):
         if vectorizer.analyzer not in ("word", "char") or vectorizer.norm != "l2" or not vectorizer.use_idf:
             raise ValueError("fast path supports l2-normalised TF-IDF over word or char n-grams")
         self.analyzer = vectorizer.analyzer
@@ -109,6 +109,7 @@ class FeatureBlock:
         self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         self.sublinear_tf = bool(vectorizer.sublinear_tf)
         self.offset = offset
+        self.weight = weight  # the FeatureUnion's transformer weight for this block
         if self.analyzer == "word":
             self._build_word_tables(vectorizer.vocabulary_)
         else:
@@ -230,6 +231,8 @@ class FeatureBlock:
         values = tf * self.idf[columns]
         norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=count))
         values /= norms[rows]
+        if self.weight != 1.0:
+            values *= self.weight
         return rows, columns + self.offset, values
 
 
@@ -239,8 +242,9 @@ class CompiledScorer:
     def __init__(self, pipeline):
         union = pipeline.named_steps["features"]
         self.blocks, offset = [], 0
-        for _, vectorizer in union.transformer_list:
-            self.blocks.append(FeatureBlock(vectorizer, offset))
+        weights = union.transformer_weights or {}
+        for name, vectorizer in union.transformer_list:
+            self.blocks.append(FeatureBlock(vectorizer, offset, float(weights.get(name, 1.0))))
             offset += len(vectorizer.idf_)
         self.width = offset
         self.segmenter = self.blocks[0].tokenizer if self.blocks[0].analyzer == "word" else None

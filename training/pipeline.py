@@ -24,9 +24,18 @@ class ModelConfig:
     use_dictionary: bool = True
     segmenter: str = "rjieba"
     sentence_weight: float = 0.5  # see classifier.pooling
+    # Word features count half as much as character n-grams: characters carry over better to real text,
+    # whose words jieba sometimes cuts differently (see docs/modelling.md).
+    word_weight: float = 0.5
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _weights(config: ModelConfig, parts) -> dict | None:
+    if config.word_weight == 1.0 or len(parts) == 1:
+        return None
+    return {"words": config.word_weight}
 
 
 def build_pipeline(user_words: list[str], config: ModelConfig) -> tuple[Pipeline, Segmenter]:
@@ -65,7 +74,7 @@ def build_pipeline(user_words: list[str], config: ModelConfig) -> tuple[Pipeline
     pipeline = Pipeline(
         [
             ("normalize", FunctionTransformer(normalize_all)),
-            ("features", FeatureUnion(parts)),
+            ("features", FeatureUnion(parts, transformer_weights=_weights(config, parts))),
             ("model", OneVsRestClassifier(classifier)),
         ]
     )
