@@ -197,7 +197,7 @@ def service_runs(model_path: Path, texts: list[str], seconds: int, folder: Path)
                 "memory_before": before,
             }
             if scorer == "fast":
-                results[scorer]["soak"] = run_wrk(port, single, 32, max(seconds, 10))
+                results[scorer]["soak"] = run_wrk(port, single, 32, max(seconds, 12))  # 20,000+ requests
             results[scorer]["memory_after"] = worker_memory(process)
         finally:
             stop_server(process)

@@ -108,3 +108,14 @@ def test_model_without_checksum_or_missing_is_refused(tmp_path):
 def test_best_threshold_separates_scores():
     gold = np.array([True, True, False, False])
     assert 0.3 < best_threshold(gold, np.array([0.9, 0.8, 0.2, 0.1])) <= 0.8
+
+
+def test_loading_under_other_package_versions_warns(tiny_model, tmp_path):
+    import copy
+
+    stale = copy.copy(tiny_model)
+    stale.metadata = {**tiny_model.metadata, "packages": {**tiny_model.metadata["packages"], "scikit-learn": "0.1"}}
+    path = tmp_path / "stale.joblib"
+    save_model(stale, path)
+    with pytest.warns(UserWarning, match="trained with scikit-learn 0.1"):
+        load_model(path)
