@@ -21,10 +21,10 @@ from .train import _metadata, cross_validate, load_training_data
 
 PRODUCT = ModelConfig()
 VARIANTS = [
-    ("product: words 1-2 (weight 0.5) + chars 2-3, dictionary, sublinear, balanced, C=8, pooling 0.5", PRODUCT),
+    ("product: words 1-2 (weight 0.5) + chars 2-3, dictionary, sublinear, balanced, C=8, pooling 0.3", PRODUCT),
     ("words and chars weighted equally", replace(PRODUCT, word_weight=1.0)),
     ("no sentence pooling", replace(PRODUCT, sentence_weight=0.0)),
-    ("sentence pooling weight 0.3", replace(PRODUCT, sentence_weight=0.3)),
+    ("sentence pooling weight 0.5", replace(PRODUCT, sentence_weight=0.5)),
     ("words 1-2 only (no char n-grams)", replace(PRODUCT, char_ngrams=None)),
     ("chars 2-3 only (words as unigrams)", replace(PRODUCT, word_ngrams=(1, 1))),
     ("no policy dictionary", replace(PRODUCT, use_dictionary=False)),

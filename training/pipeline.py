@@ -23,7 +23,7 @@ class ModelConfig:
     class_weight: str | None = "balanced"
     use_dictionary: bool = True
     segmenter: str = "rjieba"
-    sentence_weight: float = 0.5  # see classifier.pooling
+    sentence_weight: float = 0.3  # see classifier.pooling; chosen on cross-validation (docs/modelling.md)
     # Word features count half as much as character n-grams: characters carry over better to real text,
     # whose words jieba sometimes cuts differently (see docs/modelling.md).
     word_weight: float = 0.5
