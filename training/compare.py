@@ -21,12 +21,12 @@ from .train import _metadata, cross_validate, load_training_data
 
 PRODUCT = ModelConfig()
 VARIANTS = [
-    ("product: words 1-2 (weight 0.5) + chars 2-3, dictionary, sublinear, balanced, C=8, pooling 0.3", PRODUCT),
+    ("product: words (weight 0.5) + chars 2-3, dictionary, sublinear, balanced, C=8, pooling 0.3", PRODUCT),
+    ("words and word pairs 1-2", replace(PRODUCT, word_ngrams=(1, 2))),
     ("words and chars weighted equally", replace(PRODUCT, word_weight=1.0)),
     ("no sentence pooling", replace(PRODUCT, sentence_weight=0.0)),
     ("sentence pooling weight 0.5", replace(PRODUCT, sentence_weight=0.5)),
-    ("words 1-2 only (no char n-grams)", replace(PRODUCT, char_ngrams=None)),
-    ("chars 2-3 only (words as unigrams)", replace(PRODUCT, word_ngrams=(1, 1))),
+    ("words only (no char n-grams)", replace(PRODUCT, char_ngrams=None)),
     ("no policy dictionary", replace(PRODUCT, use_dictionary=False)),
     ("raw tf (no sublinear)", replace(PRODUCT, sublinear_tf=False)),
     ("no class weights", replace(PRODUCT, class_weight=None)),
