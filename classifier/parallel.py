@@ -7,7 +7,7 @@ from bytes scattered to it once and kept in a per-process cache keyed by their s
 import hashlib
 import io
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,6 +15,26 @@ from .batch import Chunk, label_chunk
 from .errors import ModelLoadError
 
 _WORKER_MODELS: dict = {}  # per worker process: model path or digest → loaded model
+
+
+def _in_order(submit: Callable[[Chunk], Callable[[], list[dict]]], read_ahead: int):
+    """A runner that keeps up to `read_ahead` chunks in flight and yields results in input order.
+
+    Bounded read-ahead keeps memory flat on huge inputs while every worker stays busy.
+    """
+
+    def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
+        window: deque = deque()
+        for chunk in chunks:
+            window.append((chunk, submit(chunk)))
+            if len(window) >= read_ahead:
+                done, result = window.popleft()
+                yield done, result()
+        while window:
+            done, result = window.popleft()
+            yield done, result()
+
+    return run
 
 
 def _load_in_worker(path: str):
@@ -35,18 +55,10 @@ def process_pool(model_path: Path, jobs: int, threshold: float | None = None, ex
 
     with multiprocessing.get_context("spawn").Pool(jobs, _load_in_worker, (str(model_path),)) as pool:
 
-        def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
-            window: deque = deque()
-            for chunk in chunks:
-                window.append((chunk, pool.apply_async(_label_in_pool, ((chunk, threshold, explain),))))
-                if len(window) >= 4 * jobs:  # bounded read-ahead: memory stays flat on huge inputs
-                    done, result = window.popleft()
-                    yield done, result.get()
-            while window:
-                done, result = window.popleft()
-                yield done, result.get()
+        def submit(chunk: Chunk):
+            return pool.apply_async(_label_in_pool, ((chunk, threshold, explain),)).get
 
-        yield run
+        yield _in_order(submit, 4 * jobs)
 
 
 def _model_from_bytes(data: bytes, digest: str):
@@ -82,20 +94,10 @@ def dask_cluster(address: str, model_path: Path, jobs: int, threshold: float | N
             [shipped] = client.scatter([data], broadcast=True)  # once per worker
             workers = max(1, len(client.scheduler_info().get("workers", {})))
 
-            def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
-                window: deque = deque()
-                for chunk in chunks:
-                    window.append(
-                        (chunk, client.submit(_label_on_dask, chunk, shipped, digest, threshold, explain, pure=False))
-                    )
-                    if len(window) >= 4 * workers:
-                        done, future = window.popleft()
-                        yield done, future.result()
-                while window:
-                    done, future = window.popleft()
-                    yield done, future.result()
+            def submit(chunk: Chunk):
+                return client.submit(_label_on_dask, chunk, shipped, digest, threshold, explain, pure=False).result
 
-            yield run
+            yield _in_order(submit, 4 * workers)
     finally:
         if cluster is not None:
             cluster.close()
