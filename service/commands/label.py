@@ -7,19 +7,13 @@ from pathlib import Path
 
 import click
 
-from .options import load_chosen_model, model_option
+from .options import inputs_argument, load_chosen_model, model_option, output_option
 from .output import open_output
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write here instead of stdout: via OUT.partial, renamed when every input is done.",
-)
+@inputs_argument
+@output_option("Write here instead of stdout: via OUT.partial, renamed when every input is done.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run: keep OUT.partial's finished inputs.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option(

@@ -8,18 +8,12 @@ import click
 
 from classifier import paths
 
-from .options import atomic_output, label_all, load_chosen_model, model_option
+from .options import atomic_output, inputs_argument, label_all, load_chosen_model, model_option, output_option
 
 
 @click.command("export-labelstudio")
-@click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="tasks.json to import into Label Studio; the labelling config goes to tasks.config.xml.",
-)
+@inputs_argument
+@output_option("tasks.json to import into Label Studio; the labelling config goes to tasks.config.xml.", required=True)
 @model_option
 def export_labelstudio(inputs, output, model_file):
     """Write Label Studio tasks with the model's themes as pre-annotations.
@@ -45,13 +39,7 @@ def export_labelstudio(inputs, output, model_file):
 
 @click.command("import-labelstudio")
 @click.argument("export", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Labels JSONL to write [default: a new labels/labelstudio-<time>.jsonl].",
-)
+@output_option("Labels JSONL to write [default: a new labels/labelstudio-<time>.jsonl].")
 @click.option(
     "--labels",
     type=click.Path(file_okay=False, exists=True, path_type=Path),

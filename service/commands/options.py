@@ -53,3 +53,13 @@ def label_all(model, inputs: list[str], unit: str = "paragraph"):
     for failure in report.failures:
         click.echo(f"skipped: {failure}", err=True)
     return records, report
+
+
+inputs_argument = click.argument("inputs", nargs=-1, required=True)
+
+
+def output_option(help: str, required: bool = False):
+    """The `-o/--output FILE` option every writing command has; `help` says what goes there."""
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, required=required, help=help
+    )

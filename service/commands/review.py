@@ -6,18 +6,12 @@ from pathlib import Path
 
 import click
 
-from .options import atomic_output, label_all, load_chosen_model, model_option
+from .options import atomic_output, inputs_argument, label_all, load_chosen_model, model_option, output_option
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="chart.png or chart.html; the numbers go to chart.csv beside it.",
-)
+@inputs_argument
+@output_option("chart.png or chart.html; the numbers go to chart.csv beside it.", required=True)
 @click.option(
     "--order",
     type=click.Choice(["year", "given"]),
@@ -97,15 +91,9 @@ def _stacked_bars(output: Path, summaries: list[dict], themes) -> None:
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
+@inputs_argument
 @click.option("-n", "count", type=click.IntRange(1), default=50, show_default=True, help="How many paragraphs.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write JSONL here instead of stdout.",
-)
+@output_option("Write JSONL here instead of stdout.")
 @model_option
 def suggest(inputs, count, output, model_file):
     """The paragraphs the model is least sure about: label these next.
