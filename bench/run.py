@@ -281,7 +281,14 @@ def measure(args, model, rows, texts, folder) -> str:
     measure_service = shutil.which("wrk") and not args.skip_service
     service = service_runs(args.model, texts, args.seconds, folder) if measure_service else None
     train_s, train_n = (None, None) if args.skip_training else training_time(folder)
-    return render(locals(), args)
+    measured = {
+        "model": model, "rows": rows, "texts": texts, "sample": sample, "service": service,
+        "max_difference": max_difference, "same_themes": same_themes,
+        "baseline_s": baseline_s, "product_s": product_s, "labelled": labelled, "wall_1": wall_1, "wall_2": wall_2,
+        "reference_single": reference_single, "product_single": product_single,
+        "train_s": train_s, "train_n": train_n,
+    }  # fmt: skip
+    return render(measured, args)
 
 
 def render(m: dict, args) -> str:

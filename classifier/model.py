@@ -117,12 +117,16 @@ class ThemeModel:
             return np.zeros((0, len(self.themes)))
         return np.asarray(self.pipeline.predict_proba(texts), dtype=float)
 
+    def cutoffs(self, threshold: float | None = None) -> np.ndarray:
+        """Per theme, the score at or above which it is given: its own threshold or one override."""
+        return np.array([self.thresholds[k] if threshold is None else threshold for k in self.keys])
+
     def decide(self, scores: np.ndarray, threshold: float | None = None) -> list[str]:
         """Themes at or above their threshold (or one global override), highest score first."""
         picked = [
             (float(s), key)
-            for key, s in zip(self.keys, scores, strict=True)
-            if s >= (self.thresholds[key] if threshold is None else threshold)
+            for key, s, given in zip(self.keys, scores, scores >= self.cutoffs(threshold), strict=True)
+            if given
         ]
         return [key for _, key in sorted(picked, key=lambda p: (-p[0], p[1]))]
 

@@ -16,16 +16,18 @@ HIGHLIGHT_SHARE = 0.25  # … that weigh at least this share of the theme's stro
 
 @page.get("/")
 def form():
-    return render_template("page.html", **_common())
+    return render_template("page.html", **_common(_model()))
 
 
 @page.post("/")
 def analyse():
+    model = _model()  # once per request: a reload in between must not mix two models on one page
     try:
         paragraphs, name = _paragraphs_from_request()
     except ValueError as problem:
-        return render_template("page.html", **_common(), error=str(problem), text=request.form.get("text", "")), 400
-    model = current_app.extensions["policy_themes"].current()
+        return render_template(
+            "page.html", **_common(model), error=str(problem), text=request.form.get("text", "")
+        ), 400
     predictions = model.predict(paragraphs, explain=True)
     records = [{"themes": p.themes, "scores": p.scores} for p in predictions]
     summary = summarise_document(model.keys, name, records)
@@ -39,12 +41,15 @@ def analyse():
     ]
     shares = [(themes[k], summary["shares"][k]) for k in summary["themes"]]
     return render_template(
-        "page.html", **_common(), rows=rows, shares=shares, name=name, text=request.form.get("text", "")
+        "page.html", **_common(model), rows=rows, shares=shares, name=name, text=request.form.get("text", "")
     )
 
 
-def _common() -> dict:
-    model = current_app.extensions["policy_themes"].current()
+def _model():
+    return current_app.extensions["policy_themes"].current()
+
+
+def _common(model) -> dict:
     return {"model": model, "palette": {t.key: i % 10 for i, t in enumerate(model.themes)}}
 
 

@@ -35,12 +35,17 @@ def read_gold(path: Path, keys: list[str]) -> tuple[list[str], np.ndarray]:
     return texts, np.array(gold, dtype=bool)
 
 
-def evaluate(model: ThemeModel, path: Path, threshold: float | None = None) -> dict:
+def score_file(model: ThemeModel, path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(texts, gold matrix, score matrix) for a labelled file, scored once."""
+    texts, gold = read_gold(path, model.keys)
+    return texts, gold, model.score(texts)
+
+
+def evaluate(model: ThemeModel, path: Path, threshold: float | None = None, scored=None) -> dict:
+    """Metrics, confusions and errors; `scored` reuses a `score_file` result."""
     keys = model.keys
-    texts, gold = read_gold(path, keys)
-    scores = model.score(texts)
-    cut = np.full(len(keys), threshold) if threshold is not None else np.array([model.thresholds[k] for k in keys])
-    predicted = scores >= cut
+    texts, gold, scores = scored or score_file(model, path)
+    predicted = scores >= model.cutoffs(threshold)
     rows = theme_rows(gold, predicted, keys)
     core = [t.key for t in model.themes if t.core]
     errors = [

@@ -35,18 +35,19 @@ def evaluate(labelled, errors_file, threshold, as_json, report_dir, model_file):
       policy-themes evaluate ../shared/benchmark/dev.jsonl --errors dev-errors.jsonl
     """
     from training.evaluate import evaluate as run
+    from training.evaluate import score_file
     from training.metrics import format_table
 
     model = load_chosen_model(model_file)
-    result = run(model, labelled, threshold)
+    scored = score_file(model, labelled)
+    result = run(model, labelled, threshold, scored)
     if report_dir:
-        from training.evaluate import read_gold
         from training.report import write_report
 
-        texts, gold = read_gold(labelled, model.keys)
-        thresholds = {k: threshold for k in model.keys} if threshold is not None else model.thresholds
+        _, gold, scores = scored
+        thresholds = dict(zip(model.keys, model.cutoffs(threshold).tolist(), strict=True))
         title = f"policy-themes {model.version} on {labelled.name}"
-        write_report(report_dir, title, model.themes, gold, model.score(texts), thresholds)
+        write_report(report_dir, title, model.themes, gold, scores, thresholds)
     if errors_file:
         with atomic_output(errors_file) as handle:
             for error in result["errors"]:
