@@ -1,13 +1,14 @@
 """The model's fast path: what the saved scikit-learn Pipeline computes, without its per-call overhead.
 
 Texts are normalised and segmented as in the Pipeline; then n-grams become integer keys (characters by
-code point, words by their vocabulary column) looked up with `numpy.searchsorted` over the whole batch at
-once, TF-IDF and l2 norms are computed with array operations, and one sparse product scores every theme.
+code point, words by their vocabulary column) looked up in one hash table per feature block, and the
+TF-IDF values, their l2 norms and the linear scores of paragraphs and of their sentences are computed
+together in a handful of array operations, whatever the number of texts. That keeps one paragraph a
+call cheap (few numpy calls) and large batches cheap (work proportional to the n-grams).
 The Pipeline stays the reference: tests check both give the same scores to 1e-9.
 """
 
-import re
-from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -15,50 +16,39 @@ from scipy import sparse
 from .normalize import normalize_text
 from .pooling import combine, sentence_spans
 
-_WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn's char analyzer folds before slicing
-_CODE_BITS = 21  # every Unicode code point fits in 21 bits
+_CODE_BITS = 21  # every Unicode code point, plus one, fits in 21 bits
 _DROPPED, _UNSEEN = -2, -3
 _SMALL_BATCH = 64  # up to this many rows, score without building a sparse matrix
-_MEMO_LIMIT = 300_000  # bounds the token memo (and memory) of a long-running process
-
-
-@dataclass
-class Hits:
-    """Feature occurrences in a batch: the text's row, the feature's column, the n-gram's first unit and
-    its length in units (to tell which sentence holds it)."""
-
-    rows: np.ndarray
-    columns: np.ndarray
-    firsts: np.ndarray
-    lengths: np.ndarray
+_MEMO_LIMIT = 50_000  # bounds the token memo (and memory) of a long-running process
 
 
 class _KeyTable:
     """Integer n-gram keys → vocabulary columns, as an open-addressing hash table probed with numpy.
 
-    One or two vectorised gathers a query instead of a binary search's chain of dependent reads.
+    Each slot holds (key, column) side by side, so a probe reads one cache line; one vectorised probe
+    settles most keys and one window of neighbouring slots the rest.
     """
 
     _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
 
-    def __init__(self, keys: list[int], columns: list[int]):
-        keys_array = np.array(keys, dtype=np.int64)
-        self.bits = max(4, int(2 * max(len(keys_array), 1) - 1).bit_length())
+    def __init__(self, keys: np.ndarray, columns: np.ndarray):
+        self.size = len(keys)
+        # At most a quarter full: most keys sit in their home slot and the probe window stays short.
+        self.bits = max(4, int(4 * max(len(keys), 1) - 1).bit_length())
         self.mask = (1 << self.bits) - 1
-        self.slots = np.full(1 << self.bits, -1, dtype=np.int64)
-        self.values = np.zeros(1 << self.bits, dtype=np.int64)
-        pending, position = np.arange(len(keys_array)), self._home(keys_array)
+        self.entries = np.full((1 << self.bits, 2), -1, dtype=np.int64)
+        pending, position = np.arange(len(keys)), self._home(keys)
         while len(pending):  # place keys; those that collide move one slot on and try again
-            free = self.slots[position] == -1
+            free = self.entries[position, 0] == -1
             slots, first = np.unique(position[free], return_index=True)
             placed = pending[free][first]
-            self.slots[slots] = keys_array[placed]
-            self.values[slots] = np.array(columns, dtype=np.int64)[placed]
+            self.entries[slots, 0] = keys[placed]
+            self.entries[slots, 1] = columns[placed]
             keep = np.ones(len(pending), dtype=bool)
             keep[np.flatnonzero(free)[first]] = False
             pending, position = pending[keep], (position[keep] + 1) & self.mask
-        occupied = np.flatnonzero(self.slots != -1)
-        displacement = (occupied - self._home(self.slots[occupied])) & self.mask
+        occupied = np.flatnonzero(self.entries[:, 0] != -1)
+        displacement = (occupied - self._home(self.entries[occupied, 0])) & self.mask
         self.max_displacement = int(displacement.max()) if len(occupied) else 0
 
     def _home(self, keys: np.ndarray) -> np.ndarray:
@@ -66,43 +56,52 @@ class _KeyTable:
         return (hashed >> np.uint64(64 - self.bits)).astype(np.int64)
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(mask of keys found, their columns): one probe for all, then one window for the few left."""
+        """(mask of keys found, their columns)."""
         position = self._home(keys)
-        slot_keys = self.slots[position]
-        found = slot_keys == keys
-        columns = np.where(found, self.values[position], 0)
-        unresolved = np.flatnonzero(~found & (slot_keys != -1))
+        entries = self.entries[position]
+        found = entries[:, 0] == keys
+        columns = entries[:, 1]
+        unresolved = (~found & (entries[:, 0] != -1)).nonzero()[0]
         if len(unresolved) and self.max_displacement:
             # A stored key sits at most max_displacement slots past its home, so one window settles it.
-            window = (position[unresolved, None] + np.arange(1, self.max_displacement + 1)) & self.mask
-            match = self.slots[window] == keys[unresolved, None]
+            window = self.entries[(position[unresolved, None] + np.arange(1, self.max_displacement + 1)) & self.mask]
+            match = window[:, :, 0] == keys[unresolved, None]
             hit = match.any(axis=1)
             rows = unresolved[hit]
             found[rows] = True
-            columns[rows] = self.values[window[hit, match[hit].argmax(axis=1)]]
+            columns[rows] = window[hit, match[hit].argmax(axis=1), 1]
         return found, columns[found]
 
 
-def _gram_keys(units: np.ndarray, owner: np.ndarray, n: int, base: int) -> tuple[np.ndarray, np.ndarray]:
-    """Integer keys of all n-grams that stay within one text, and the position of each first unit."""
-    count = len(units) - n + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    same = owner[:count] == owner[n - 1 :]
-    key = units[:count].copy()
-    for offset in range(1, n):
-        key = key * base + units[offset : offset + count]
-        same &= units[offset : offset + count] >= 0
-    same &= units[:count] >= 0
-    return key[same], np.flatnonzero(same)
+class Hits:
+    """Vocabulary n-gram occurrences in a batch: the text's row, the block's column, and the first and last
+    unit (word or character) of the n-gram."""
+
+    __slots__ = ("rows", "columns", "firsts", "lasts")
+
+    def __init__(self, rows, columns, firsts, lasts):
+        self.rows, self.columns, self.firsts, self.lasts = rows, columns, firsts, lasts
+
+
+class Units:
+    """A batch cut into the units n-grams are made of: per unit its value (word column, -1 for an unknown
+    word; or code point + 1), the text it belongs to, and where it starts and ends in the batch's texts
+    laid end to end (character offsets)."""
+
+    __slots__ = ("values", "owner", "starts", "ends")
+
+    def __init__(self, values, owner, starts, ends):
+        self.values, self.owner, self.starts, self.ends = values, owner, starts, ends
 
 
 class FeatureBlock:
-    """One TfidfVectorizer of the FeatureUnion, as integer lookup tables."""
+    """One TfidfVectorizer of the FeatureUnion, as an integer lookup table."""
 
     def __init__(self, vectorizer, offset: int, weight: float = 1.0):
         if vectorizer.analyzer not in ("word", "char") or vectorizer.norm != "l2" or not vectorizer.use_idf:
             raise ValueError("fast path supports l2-normalised TF-IDF over word or char n-grams")
+        if vectorizer.lowercase:
+            raise ValueError("fast path needs lowercase=False (normalisation decides what text looks like)")
         self.analyzer = vectorizer.analyzer
         self.tokenizer = vectorizer.tokenizer
         self.ngram_range = tuple(vectorizer.ngram_range)
@@ -110,67 +109,61 @@ class FeatureBlock:
         self.sublinear_tf = bool(vectorizer.sublinear_tf)
         self.offset = offset
         self.weight = weight  # the FeatureUnion's transformer weight for this block
-        if self.analyzer == "word":
-            self._build_word_tables(vectorizer.vocabulary_)
-        else:
-            self._build_char_tables(vectorizer.vocabulary_)
+        vocabulary = vectorizer.vocabulary_
+        grams = self._word_grams(vocabulary) if self.analyzer == "word" else self._char_grams(vocabulary)
+        keys = np.array([self._key(units) for units in grams], dtype=np.int64)
+        columns = np.array(list(grams.values()), dtype=np.int64)
+        # Frequent n-grams (low idf) first: where keys collide they take the home slot, one probe away.
+        order = np.argsort(self.idf[columns], kind="stable")
+        self.table = _KeyTable(keys[order], columns[order])
+
+    def _word_grams(self, vocabulary: dict) -> dict:
+        low, high = self.ngram_range
+        self.token_ids = {term: column for term, column in vocabulary.items() if " " not in term}
+        # Units are shifted by one in keys, so n-grams of different lengths get disjoint key ranges.
+        self.base = len(self.token_ids) + 1
+        if low != 1 or self.base**high >= 2**63:
+            raise ValueError("fast path needs word n-grams from 1 and a vocabulary small enough to key")
+        self.shortest = 2  # unigrams are their own column; the table holds longer n-grams
+        # A kept n-gram's words are all kept unigrams (their document frequency is at least as high),
+        # so n-grams can be keyed by their words' unigram columns.
+        return {
+            tuple(self.token_ids[w] + 1 for w in term.split(" ")): column
+            for term, column in vocabulary.items()
+            if " " in term and all(w in self.token_ids for w in term.split(" "))
+        }
+
+    def _char_grams(self, vocabulary: dict) -> dict:
+        low, high = self.ngram_range
+        if high * _CODE_BITS > 63:
+            raise ValueError("fast path keys char n-grams up to 3 characters")
+        self.base = 1 << _CODE_BITS
+        self.shortest = low
+        return {tuple(ord(c) + 1 for c in term): column for term, column in vocabulary.items()}
+
+    def _key(self, units: tuple[int, ...]) -> int:
+        key = 0
+        for unit in units:
+            key = key * self.base + unit
+        return key
 
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("_token_memo", None)  # grows with use; rebuilt from token_ids
         return state
 
-    def _build_word_tables(self, vocabulary: dict):
-        low, high = self.ngram_range
-        unigrams = {term: column for term, column in vocabulary.items() if " " not in term}
-        # A kept n-gram's words are all kept unigrams (their document frequency is at least as high),
-        # so n-grams can be keyed by their words' unigram columns.
-        if low != 1 or len(unigrams) ** high >= 2**62:
-            raise ValueError("fast path needs word n-grams from 1 and a vocabulary small enough to key")
-        self.token_ids = unigrams
-        self.base = len(self.idf)
-        self.tables = {}
-        for n in range(2, high + 1):
-            keys, columns = [], []
-            for term, column in vocabulary.items():
-                words = term.split(" ")
-                if len(words) == n and all(w in unigrams for w in words):
-                    key = 0
-                    for word in words:
-                        key = key * self.base + unigrams[word]
-                    keys.append(key)
-                    columns.append(column)
-            self.tables[n] = _KeyTable(keys, columns)
-
-    def _build_char_tables(self, vocabulary: dict):
-        low, high = self.ngram_range
-        if high * _CODE_BITS > 63:
-            raise ValueError("fast path keys char n-grams up to 3 characters")
-        self.base = 1 << _CODE_BITS
-        self.tables = {}
-        for n in range(low, high + 1):
-            keys, columns = [], []
-            for term, column in vocabulary.items():
-                if len(term) == n:
-                    key = 0
-                    for char in term:
-                        key = key * self.base + ord(char)
-                    keys.append(key)
-                    columns.append(column)
-            self.tables[n] = _KeyTable(keys, columns)
-
-    def _token_units(self, tokens: list[str], keep_dropped: bool = False) -> list[int]:
-        """Unigram columns of the words (-1 outside the vocabulary), punctuation and spaces dropped.
+    def _word_values(self, tokens: list[str]) -> np.ndarray:
+        """Unigram columns of raw tokens: -1 for words outside the vocabulary, _DROPPED for punctuation.
 
         A memo of every raw token seen maps it in one dict lookup; filled lazily, bounded in size.
         """
         memo = self.__dict__.get("_token_memo")
         if memo is None:
             memo = self._token_memo = dict(self.token_ids)
-        units = [memo.get(token, _UNSEEN) for token in tokens]
-        if _UNSEEN in units:
-            units = [self._classify(t, memo) if u == _UNSEEN else u for t, u in zip(tokens, units, strict=True)]
-        return units if keep_dropped else [u for u in units if u != _DROPPED]
+        values = np.fromiter(map(memo.get, tokens, repeat(_UNSEEN)), dtype=np.int64, count=len(tokens))
+        for index in (values == _UNSEEN).nonzero()[0].tolist():
+            values[index] = self._classify(tokens[index], memo)
+        return values
 
     def _classify(self, token: str, memo: dict) -> int:
         unit = -1 if self.tokenizer.keeps(token) else _DROPPED
@@ -178,66 +171,80 @@ class FeatureBlock:
             memo[token] = unit
         return unit
 
-    def units(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per batch: the units n-grams are made of (word columns, -1 for unknown words; or code points),
-        the text each belongs to, and where each starts in its text (character offset)."""
+    def units(self, texts: list[str], lengths: np.ndarray) -> Units:
+        """The batch's units; `texts` are normalised, `lengths` their lengths."""
+        if self.analyzer == "char":
+            values = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+            starts = np.arange(len(values), dtype=np.int64)
+            return Units(values, np.repeat(np.arange(len(texts)), lengths), starts, starts + 1)
+        tokens = [self.tokenizer.raw_tokens(text) for text in texts]
+        every = tokens[0] if len(tokens) == 1 else [token for text_tokens in tokens for token in text_tokens]
+        values = self._word_values(every)
+        # Raw tokens cover their text, so offsets follow from token lengths.
+        sizes = np.fromiter(map(len, every), dtype=np.int64, count=len(every))
+        ends = sizes.cumsum()
+        owner = np.repeat(np.arange(len(texts)), [len(t) for t in tokens])
+        if self.table.size:  # n-grams are made of the words the model sees: drop punctuation and spaces
+            kept = (values != _DROPPED).nonzero()[0]
+            return Units(values[kept], owner[kept], ends[kept] - sizes[kept], ends[kept])
+        return Units(values, owner, ends - sizes, ends)  # unigrams only: dropped tokens are never hits
+
+    def hits(self, units: Units) -> Hits:
+        """Every vocabulary n-gram occurrence (columns of this block)."""
+        values, owner = units.values, units.owner
+        rows, columns, firsts, lasts = [], [], [], []
         if self.analyzer == "word":
-            tokens = [self.tokenizer.raw_tokens(text) for text in texts]
-            counts = [len(t) for t in tokens]
-            every = [token for text_tokens in tokens for token in text_tokens]
-            units = np.array(self._token_units(every, keep_dropped=True), dtype=np.int64)
-            sizes = np.fromiter(map(len, every), dtype=np.int64, count=len(every))
-            ends = np.cumsum(sizes)
-            text_start = np.repeat(np.concatenate(([0], ends))[np.cumsum([0, *counts[:-1]])], counts)
-            kept = units != _DROPPED
-            flat, starts_array = units[kept], (ends - sizes - text_start)[kept]
-            lengths = np.bincount(np.repeat(np.arange(len(texts)), counts)[kept], minlength=len(texts))
-        else:
-            folded = [_WHITE_SPACES.sub(" ", text) for text in texts]
-            lengths = [len(text) for text in folded]
-            flat = np.frombuffer("".join(folded).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-            first = np.repeat(np.cumsum([0, *lengths[:-1]]), lengths) if texts else np.zeros(0, dtype=np.int64)
-            starts_array = np.arange(len(flat), dtype=np.int64) - first
-        owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        return flat, owner, starts_array
-
-    def hits(self, units: np.ndarray, owner: np.ndarray) -> Hits:
-        """Every vocabulary n-gram occurrence: its text, column, first unit and length in units."""
-        rows, columns, firsts, lengths = [], [], [], []
-        low, _ = self.ngram_range
-        if self.analyzer == "word" and low == 1:
-            known = np.flatnonzero(units >= 0)
+            known = (values >= 0).nonzero()[0]
             rows.append(owner[known])
-            columns.append(units[known])
+            columns.append(values[known])
             firsts.append(known)
-            lengths.append(np.ones(len(known), dtype=np.int64))
-        for n, table in self.tables.items():
-            keys, positions = _gram_keys(units, owner, n, self.base)
-            found, found_columns = table.lookup(keys)
-            rows.append(owner[positions[found]])
+            lasts.append(known)
+            values = values + 1  # key units; unknown words become 0 and break n-grams below
+        keys, starts, sizes = [], [], []
+        single = len(owner) == 0 or owner[0] == owner[-1]
+        for n in range(self.shortest, self.ngram_range[1] + 1):
+            key, start = _gram_keys(values, None if single else owner, n, self.base, self.analyzer == "word")
+            keys.append(key)
+            starts.append(start)
+            sizes.append(n)
+        if keys:
+            key = np.concatenate(keys) if len(keys) > 1 else keys[0]
+            start = np.concatenate(starts) if len(starts) > 1 else starts[0]
+            length = np.repeat(sizes, [len(k) for k in keys])
+            found, found_columns = self.table.lookup(key)
+            start = start[found]
+            rows.append(owner[start])
             columns.append(found_columns)
-            firsts.append(positions[found])
-            lengths.append(np.full(int(found.sum()), n, dtype=np.int64))
-        return Hits(*(np.concatenate(parts) for parts in (rows, columns, firsts, lengths)))
+            firsts.append(start)
+            lasts.append(start + length[found] - 1)
+        return Hits(
+            *(np.concatenate(parts) if len(parts) > 1 else parts[0] for parts in (rows, columns, firsts, lasts))
+        )
 
-    def tfidf(self, rows: np.ndarray, columns: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, union columns, values) of l2-normalised TF-IDF rows from feature occurrences."""
-        width = len(self.idf)
-        combined, counts = np.unique(rows * width + columns, return_counts=True)
-        rows, columns = combined // width, combined % width
-        tf = counts.astype(np.float64)
-        if self.sublinear_tf:
-            tf = np.log(tf) + 1.0
-        values = tf * self.idf[columns]
-        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=count))
-        values /= norms[rows]
-        if self.weight != 1.0:
-            values *= self.weight
-        return rows, columns + self.offset, values
+
+def _gram_keys(
+    units: np.ndarray, owner: np.ndarray | None, n: int, base: int, may_break: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integer keys of all n-grams that stay within one text (`owner` None: all units are one text's) and,
+    if `may_break`, contain no unit <= 0; and their first positions."""
+    count = len(units) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    key = units[:count]
+    for offset in range(1, n):
+        key = key * base + units[offset : offset + count]
+    if owner is None and not may_break:
+        return key, np.arange(count)
+    valid = np.ones(count, dtype=bool) if owner is None else owner[:count] == owner[n - 1 :]
+    if may_break:
+        for offset in range(n):
+            valid &= units[offset : offset + count] > 0
+    positions = valid.nonzero()[0]
+    return key[positions], positions
 
 
 class CompiledScorer:
-    """Scores texts like `pipeline.predict_proba`, built from a fitted pipeline."""
+    """Scores texts like `pipeline.predict_proba` (with sentence pooling), built from a fitted pipeline."""
 
     def __init__(self, pipeline):
         union = pipeline.named_steps["features"]
@@ -247,22 +254,64 @@ class CompiledScorer:
             self.blocks.append(FeatureBlock(vectorizer, offset, float(weights.get(name, 1.0))))
             offset += len(vectorizer.idf_)
         self.width = offset
-        self.segmenter = self.blocks[0].tokenizer if self.blocks[0].analyzer == "word" else None
+        self.segmenter = next((b.tokenizer for b in self.blocks if b.analyzer == "word"), None)
         estimators = pipeline.named_steps["model"].estimators_
         if not all(hasattr(e, "coef_") for e in estimators):
             raise ValueError("fast path needs a fitted linear model for every theme")
         self.weights = np.ascontiguousarray(np.column_stack([e.coef_.ravel() for e in estimators]))
         self.intercept = np.array([float(e.intercept_[0]) for e in estimators])
+        # Every column's idf, and where each block's columns begin, so all blocks are scored at once.
+        self.idf = np.concatenate([b.idf for b in self.blocks])
+        self.block_starts = np.array([b.offset for b in self.blocks])
+        self.block_weight = np.array([b.weight for b in self.blocks])
+        self.sublinear = np.array([b.sublinear_tf for b in self.blocks])
+
+    def _hits(self, normalised: list[str]) -> Hits:
+        """Hits of every block: columns in union numbering, first and last unit as the character offset
+        where that unit starts."""
+        lengths = np.fromiter(map(len, normalised), dtype=np.int64, count=len(normalised))
+        parts = []
+        for block in self.blocks:
+            units = block.units(normalised, lengths)
+            hits = block.hits(units)
+            if block.analyzer == "char":  # a character's position is its index
+                firsts, lasts = hits.firsts, hits.lasts
+            else:
+                firsts, lasts = units.starts[hits.firsts], units.starts[hits.lasts]
+            parts.append(Hits(hits.rows, hits.columns + block.offset, firsts, lasts))
+        if len(parts) == 1:
+            return parts[0]
+        return Hits(*(np.concatenate([getattr(p, name) for p in parts]) for name in Hits.__slots__))
+
+    def _tfidf(self, rows: np.ndarray, columns: np.ndarray, count: int):
+        """(rows, columns, values) of the union's TF-IDF rows for feature occurrences, sorted by row: each
+        block's l2-normalised TF-IDF times the block's transformer weight, as the FeatureUnion gives."""
+        combined = rows * self.width + columns
+        combined.sort()
+        # np.unique(..., return_counts=True), without its per-call overhead
+        first = np.empty(len(combined), dtype=bool)
+        first[:1] = True
+        np.not_equal(combined[1:], combined[:-1], out=first[1:])
+        starts = first.nonzero()[0]
+        counts = np.diff(starts, append=len(combined))
+        combined = combined[starts]
+        rows = combined // self.width
+        columns = combined - rows * self.width
+        blocks = np.searchsorted(self.block_starts, columns, side="right") - 1
+        tf = counts.astype(np.float64)
+        if self.sublinear.all():
+            tf = np.log(tf) + 1.0
+        elif self.sublinear.any():
+            tf = np.where(self.sublinear[blocks], np.log(tf) + 1.0, tf)
+        values = tf * self.idf[columns]
+        group = rows * len(self.blocks) + blocks
+        norms = np.sqrt(np.bincount(group, weights=values * values, minlength=count * len(self.blocks)))
+        return rows, columns, values * (self.block_weight[blocks] / norms[group])
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         """The union's TF-IDF matrix for raw texts (normalised here, as the Pipeline's first step does)."""
-        normalised = [normalize_text(text) for text in texts]
-        parts = []
-        for block in self.blocks:
-            units, owner, _ = block.units(normalised)
-            hits = block.hits(units, owner)
-            parts.append(block.tfidf(hits.rows, hits.columns, len(texts)))
-        rows, columns, values = (np.concatenate([p[i] for p in parts]) for i in range(3))
+        hits = self._hits([normalize_text(text) for text in texts])
+        rows, columns, values = self._tfidf(hits.rows, hits.columns, len(texts))
         return sparse.csr_matrix((values, (rows, columns)), shape=(len(texts), self.width))
 
     def score(self, texts: list[str]) -> np.ndarray:
@@ -275,46 +324,56 @@ class CompiledScorer:
         if not texts:
             return np.zeros((0, len(self.intercept)))
         normalised = [normalize_text(text) for text in texts]
-        spans = [sentence_spans(text) for text in normalised] if weight else [[] for _ in texts]
-        owners = np.array([i for i, found in enumerate(spans) for _ in found], dtype=np.int64)
-        paragraph = np.tile(self.intercept, (len(texts), 1))
-        sentence = np.tile(self.intercept, (len(owners), 1))
-        for block in self.blocks:
-            units, owner, starts = block.units(normalised)
-            hits = block.hits(units, owner)
-            self._add(paragraph, block, block.tfidf(hits.rows, hits.columns, len(texts)))
-            if len(owners):
-                inside = _sentence_of(owner, starts, normalised, spans)
-                first, last = inside[hits.firsts], inside[hits.firsts + hits.lengths - 1]
-                keep = (first >= 0) & (first == last)
-                self._add(sentence, block, block.tfidf(first[keep], hits.columns[keep], len(owners)))
-        paragraph, sentence = _sigmoid(paragraph), _sigmoid(sentence)
-        return combine(paragraph, sentence, owners, weight) if weight else paragraph
+        hits = self._hits(normalised)
+        rows, columns, count = hits.rows, hits.columns, len(texts)
+        owners = np.zeros(0, dtype=np.int64)
+        if weight:
+            owners, sentence = _sentences_of(normalised, hits)
+            inside = sentence >= 0
+            rows = np.concatenate((rows, count + sentence[inside]))
+            columns = np.concatenate((columns, columns[inside]))
+        probability = _sigmoid(self._decision(rows, columns, count + len(owners)))
+        paragraph, sentences = probability[:count], probability[count:]
+        return combine(paragraph, sentences, owners, weight) if weight else paragraph
 
-    def _add(self, decision: np.ndarray, block: FeatureBlock, tfidf) -> None:
-        rows, columns, values = tfidf
+    def _decision(self, rows: np.ndarray, columns: np.ndarray, count: int) -> np.ndarray:
+        decision = np.repeat(self.intercept[None, :], count, axis=0)
         if not len(rows):
-            return
-        if len(decision) <= _SMALL_BATCH:
+            return decision
+        rows, columns, values = self._tfidf(rows, columns, count)
+        if count <= _SMALL_BATCH:
             # Few rows: gather the weights directly; a sparse matrix costs more to build than to use.
-            starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+            starts = np.concatenate(([True], rows[1:] != rows[:-1])).nonzero()[0]
             decision[rows[starts]] += np.add.reduceat(self.weights[columns] * values[:, None], starts, axis=0)
         else:
-            width = len(block.idf)
-            matrix = sparse.csr_matrix((values, (rows, columns - block.offset)), shape=(len(decision), width))
-            decision += matrix @ self.weights[block.offset : block.offset + width]
+            indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=count))))
+            matrix = sparse.csr_matrix((values, columns, indptr), shape=(count, self.width))
+            decision += matrix @ self.weights
+        return decision
 
 
 def _sigmoid(decision: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-decision))
 
 
-def _sentence_of(owner: np.ndarray, starts: np.ndarray, texts: list[str], spans: list) -> np.ndarray:
-    """For each unit: the row of the sentence it lies in, -1 outside every sentence."""
-    base = np.cumsum([0, *[len(t) + 1 for t in texts[:-1]]])
-    span_starts = np.array([base[i] + a for i, found in enumerate(spans) for a, _ in found], dtype=np.int64)
-    span_ends = np.array([base[i] + b for i, found in enumerate(spans) for _, b in found], dtype=np.int64)
-    position = base[owner] + starts
-    index = np.searchsorted(span_starts, position, side="right") - 1
-    inside = (index >= 0) & (position < span_ends[np.maximum(index, 0)])
-    return np.where(inside, index, -1)
+def _sentences_of(texts: list[str], hits: Hits) -> tuple[np.ndarray, np.ndarray]:
+    """(the text of each sentence, the sentence each hit lies wholly inside or -1); a unit belongs to the
+    sentence its first character is in."""
+    starts, ends, owners, base = [], [], [], 0
+    for index, text in enumerate(texts):
+        for a, b in sentence_spans(text):
+            starts.append(base + a)
+            ends.append(base + b)
+            owners.append(index)
+        base += len(text)
+    if not starts:
+        return np.zeros(0, dtype=np.int64), np.full(len(hits.rows), -1, dtype=np.int64)
+    span_starts, span_ends = np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+
+    def sentence_at(position: np.ndarray) -> np.ndarray:
+        index = np.searchsorted(span_starts, position, side="right") - 1
+        inside = (index >= 0) & (position < span_ends[np.maximum(index, 0)])
+        return np.where(inside, index, -1)
+
+    first, last = sentence_at(hits.firsts), sentence_at(hits.lasts)
+    return np.array(owners, dtype=np.int64), np.where(first == last, first, -1)

@@ -16,7 +16,7 @@ from .pooling import pooled_scores
 from .themes import Theme
 
 # Bumped whenever the saved structure changes (the compiled fast path is pickled inside the model).
-MODEL_FORMAT = 4
+MODEL_FORMAT = 5
 
 
 @dataclass
@@ -123,18 +123,15 @@ class ThemeModel:
 
     def decide(self, scores: np.ndarray, threshold: float | None = None) -> list[str]:
         """Themes at or above their threshold (or one global override), highest score first."""
-        picked = [
-            (float(s), key)
-            for key, s, given in zip(self.keys, scores, scores >= self.cutoffs(threshold), strict=True)
-            if given
-        ]
-        return [key for _, key in sorted(picked, key=lambda p: (-p[0], p[1]))]
+        return _ranked(self.keys, scores.tolist(), (scores >= self.cutoffs(threshold)).tolist())
 
     def predict(self, texts: list[str], threshold: float | None = None, explain: bool = False) -> list[Prediction]:
         matrix = self.score(texts)
+        keys = self.keys
+        given = (matrix >= self.cutoffs(threshold)).tolist()
         predictions = [
-            Prediction(self.decide(row, threshold), {k: float(s) for k, s in zip(self.keys, row, strict=True)})
-            for row in matrix
+            Prediction(_ranked(keys, row, flags), dict(zip(keys, row, strict=True)))
+            for row, flags in zip(matrix.tolist(), given, strict=True)
         ]
         for text, prediction in zip(texts, predictions, strict=True):
             if not _CHINESE.search(text):
@@ -146,6 +143,11 @@ class ThemeModel:
             for text, prediction in zip(texts, predictions, strict=True):
                 prediction.evidence = evidence_for(self, text, prediction.themes)
         return predictions
+
+
+def _ranked(keys: list[str], scores: list[float], given: list[bool]) -> list[str]:
+    picked = [(score, key) for key, score, flag in zip(keys, scores, given, strict=True) if flag]
+    return [key for _, key in sorted(picked, key=lambda p: (-p[0], p[1]))]
 
 
 def check_text(text, max_chars: int) -> str:
