@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import jsonl
 from .errors import DocumentReadError
 from .model import ThemeModel
 from .readers import SUPPORTED_SUFFIXES, Unit, read_units, units_from_bytes
@@ -69,10 +70,28 @@ def iter_chunks(items: list[str], report: BatchReport, size: int = CHUNK) -> Ite
             yield Chunk(item, start, units[start : start + size], start + size >= len(units))
 
 
-def label_chunk(model: ThemeModel, chunk: Chunk, threshold: float | None = None, explain: bool = False) -> list[dict]:
-    """Records for one chunk, in order: table rows keep their own fields first."""
+def render_jsonl(records: list[dict]) -> str:
+    """Records as JSON Lines: what `policy-themes label` writes by default."""
+    return "".join(map(jsonl.dumps_line, records))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How chunks are labelled. With `render`, a runner returns each chunk as output text, made where it
+    was labelled: parallel workers then also do the writing work, and the main process only copies."""
+
+    threshold: float | None = None
+    explain: bool = False
+    render: Callable[[list[dict]], str] | None = None
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+def label_chunk(model: ThemeModel, chunk: Chunk, settings: Settings = DEFAULT_SETTINGS) -> list[dict] | str:
+    """Records for one chunk, in order (table rows keep their own fields first), or their rendered text."""
     records = []
-    predictions = model.predict([u.text for u in chunk.units], threshold, explain)
+    predictions = model.predict([u.text for u in chunk.units], settings.threshold, settings.explain)
     for offset, (unit, result) in enumerate(zip(chunk.units, predictions, strict=True)):
         if unit.fields is None:
             record = {"file": chunk.item, "paragraph": chunk.start + offset, "text": unit.text}
@@ -80,12 +99,12 @@ def label_chunk(model: ThemeModel, chunk: Chunk, threshold: float | None = None,
             record = {k: v for k, v in unit.fields.items() if k not in ("themes", "scores")}
         record["themes"] = result.themes
         record["scores"] = result.scores
-        if explain:
+        if settings.explain:
             record["evidence"] = result.evidence
         if result.warning:
             record["warning"] = result.warning
         records.append(record)
-    return records
+    return settings.render(records) if settings.render else records
 
 
 def summarise_document(keys: list[str], item: str, records: list[dict]) -> dict:
@@ -97,25 +116,27 @@ def summarise_document(keys: list[str], item: str, records: list[dict]) -> dict:
     return {"file": item, "paragraphs": count, "themes": themes, "shares": shares, "max_scores": max_scores}
 
 
-# A runner labels chunks and yields (chunk, records) pairs in the order the chunks came.
-Runner = Callable[[Iterable[Chunk]], Iterator[tuple[Chunk, list[dict]]]]
+# A runner labels chunks and yields (chunk, records or rendered text) pairs in the order the chunks came.
+Runner = Callable[[Iterable[Chunk]], Iterator[tuple[Chunk, list[dict] | str]]]
 
 
-def in_process(model: ThemeModel, threshold: float | None = None, explain: bool = False) -> Runner:
-    def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
+def in_process(model: ThemeModel, settings: Settings = DEFAULT_SETTINGS) -> Runner:
+    def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict] | str]]:
         for chunk in chunks:
-            yield chunk, label_chunk(model, chunk, threshold, explain)
+            yield chunk, label_chunk(model, chunk, settings)
 
     return run
 
 
 @dataclass
 class Labelled:
-    """What a chunk of one input produced; `finished` marks the input's last chunk."""
+    """What a chunk of one input produced, as records or (when the runner renders) as output text;
+    `finished` marks the input's last chunk."""
 
     item: str
     records: list[dict]
     finished: bool
+    text: str | None = None
 
 
 def label_inputs(
@@ -130,14 +151,17 @@ def label_inputs(
     """Label every input not skipped through `runner`: paragraph records, or one summary per document."""
     pending: list[dict] = []
     items = [item for item in expand_inputs(inputs) if not skip(item)]
-    for chunk, records in runner(iter_chunks(items, report)):
-        report.units += len(records)
+    for chunk, result in runner(iter_chunks(items, report)):
+        count = len(chunk.units)
+        report.units += count
         if progress is not None:
-            progress.update(len(records))
-        if unit == "paragraph":
-            yield Labelled(chunk.item, records, chunk.last)
-            continue
-        pending += records
-        if chunk.last:
-            yield Labelled(chunk.item, [summarise_document(keys, chunk.item, pending)], True)
-            pending = []
+            progress.update(count)
+        if isinstance(result, str):
+            yield Labelled(chunk.item, [], chunk.last, result)
+        elif unit == "paragraph":
+            yield Labelled(chunk.item, result, chunk.last)
+        else:
+            pending += result
+            if chunk.last:
+                yield Labelled(chunk.item, [summarise_document(keys, chunk.item, pending)], True)
+                pending = []

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .batch import Chunk, label_chunk
+from .batch import DEFAULT_SETTINGS, Chunk, Settings, label_chunk
 from .errors import ModelLoadError
 
 _WORKER_MODELS: dict = {}  # per worker process: model path or digest → loaded model
@@ -44,19 +44,19 @@ def _load_in_worker(path: str):
 
 
 def _label_in_pool(args):
-    chunk, threshold, explain = args
-    return label_chunk(_WORKER_MODELS["pool"], chunk, threshold, explain)
+    chunk, settings = args
+    return label_chunk(_WORKER_MODELS["pool"], chunk, settings)
 
 
 @contextmanager
-def process_pool(model_path: Path, jobs: int, threshold: float | None = None, explain: bool = False):
+def process_pool(model_path: Path, jobs: int, settings: Settings = DEFAULT_SETTINGS):
     """A runner over `jobs` local processes."""
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(jobs, _load_in_worker, (str(model_path),)) as pool:
 
         def submit(chunk: Chunk):
-            return pool.apply_async(_label_in_pool, ((chunk, threshold, explain),)).get
+            return pool.apply_async(_label_in_pool, ((chunk, settings),)).get
 
         yield _in_order(submit, 4 * jobs)
 
@@ -72,12 +72,12 @@ def _model_from_bytes(data: bytes, digest: str):
     return model
 
 
-def _label_on_dask(chunk: Chunk, data: bytes, digest: str, threshold: float | None, explain: bool):
-    return label_chunk(_model_from_bytes(data, digest), chunk, threshold, explain)
+def _label_on_dask(chunk: Chunk, data: bytes, digest: str, settings: Settings):
+    return label_chunk(_model_from_bytes(data, digest), chunk, settings)
 
 
 @contextmanager
-def dask_cluster(address: str, model_path: Path, jobs: int, threshold: float | None = None, explain: bool = False):
+def dask_cluster(address: str, model_path: Path, jobs: int, settings: Settings = DEFAULT_SETTINGS):
     """A runner on a Dask cluster at `address`, or on a LocalCluster of `jobs` processes for "local"."""
     from dask.distributed import Client, LocalCluster
 
@@ -95,7 +95,7 @@ def dask_cluster(address: str, model_path: Path, jobs: int, threshold: float | N
             workers = max(1, len(client.scheduler_info().get("workers", {})))
 
             def submit(chunk: Chunk):
-                return client.submit(_label_on_dask, chunk, shipped, digest, threshold, explain, pure=False).result
+                return client.submit(_label_on_dask, chunk, shipped, digest, settings, pure=False).result
 
             yield _in_order(submit, 4 * workers)
     finally:

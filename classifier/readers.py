@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import jsonl
 from .errors import DocumentReadError
 from .paragraphs import split_paragraphs
 
@@ -113,7 +114,7 @@ def _jsonl_rows(text: str, name: str) -> list[Unit]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = jsonl.loads(line)
         except json.JSONDecodeError as exc:
             raise DocumentReadError(f"{name}:{number}: malformed JSON ({exc.msg})") from exc
         units.append(_row_unit(row, f"{name}:{number}"))

@@ -66,18 +66,22 @@ def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_ad
     """
     from tqdm import tqdm
 
-    from classifier.batch import BatchReport, label_inputs
+    from classifier.batch import BatchReport, Settings, label_inputs, render_jsonl
 
     if resume and "-" in inputs:
         raise click.UsageError("--resume cannot skip what was read from stdin; give files")
     model = load_chosen_model(model_file)
     report = BatchReport()
     out = open_output(output, fmt, model.keys, resume)
+    # JSON Lines per paragraph is rendered where it is labelled; CSV needs one header, summaries every chunk.
+    render = render_jsonl if fmt == "jsonl" and unit == "paragraph" else None
+    settings = Settings(threshold, explain, render)
     bar = tqdm(unit=" paragraphs", unit_scale=True, file=sys.stderr, disable=_bar_disabled(progress))
     try:
-        with bar, _sigterm_as_interrupt(), _runner(model, model_file, jobs, dask_address, threshold, explain) as runner:
+        with bar, _sigterm_as_interrupt(), _runner(model, model_file, jobs, dask_address, settings) as runner:
             for labelled in label_inputs(model.keys, list(inputs), runner, report, unit, bar, out.done):
-                out.write(out.format.render(labelled.records), labelled.item if labelled.finished else None)
+                text = labelled.text if labelled.text is not None else out.format.render(labelled.records)
+                out.write(text, labelled.item if labelled.finished else None)
     except KeyboardInterrupt:
         click.echo(out.interrupted(), err=True)
         sys.exit(130)
@@ -99,7 +103,7 @@ def _sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _runner(model, model_file, jobs: int, dask_address: str | None, threshold, explain: bool):
+def _runner(model, model_file, jobs: int, dask_address: str | None, settings):
     from contextlib import nullcontext
 
     from classifier import paths
@@ -108,10 +112,10 @@ def _runner(model, model_file, jobs: int, dask_address: str | None, threshold, e
 
     path = model_file or paths.model_path()
     if dask_address:
-        return dask_cluster(dask_address, path, jobs, threshold, explain)
+        return dask_cluster(dask_address, path, jobs, settings)
     if jobs > 1:
-        return process_pool(path, jobs, threshold, explain)
-    return nullcontext(in_process(model, threshold, explain))
+        return process_pool(path, jobs, settings)
+    return nullcontext(in_process(model, settings))
 
 
 def _bar_disabled(progress: bool | None) -> bool | None:

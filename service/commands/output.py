@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from classifier.batch import render_jsonl
+
 
 class LineFormat:
     """Turns records into output text: JSON lines, or CSV rows with one header."""
@@ -25,7 +27,7 @@ class LineFormat:
 
     def render(self, records: list[dict]) -> str:
         if self.fmt == "jsonl":
-            return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            return render_jsonl(records)
         buffer = io.StringIO()
         for record in records:
             row = _csv_row(record, self.keys)
