@@ -11,6 +11,7 @@ from classifier.artifact import load_model
 from .api import api
 from .errors import register_error_handlers
 from .holder import ModelHolder
+from .jsonprovider import FastJSONProvider
 from .page import page
 
 MIB = 1024 * 1024
@@ -37,8 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(default_config())
     app.config.update(config or {})
-    app.json.ensure_ascii = False  # Chinese comes back as Chinese, not \\uXXXX
-    app.json.sort_keys = False
+    app.json = FastJSONProvider(app)
     injected = app.config.get("MODEL")
     model = injected or load_model(app.config["MODEL_PATH"])
     if app.config["SCORER"] == "reference":
