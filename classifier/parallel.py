@@ -39,7 +39,9 @@ def _in_order(submit: Callable[[Chunk], Callable[[], list[dict]]], read_ahead: i
 
 def _load_in_worker(path: str):
     from .artifact import load_model
+    from .memory import keep_freed_memory
 
+    keep_freed_memory()
     _WORKER_MODELS["pool"] = load_model(Path(path))
 
 
@@ -65,6 +67,10 @@ def _model_from_bytes(data: bytes, digest: str):
     model = _WORKER_MODELS.get(digest)
     if model is None:
         import joblib
+
+        from .memory import keep_freed_memory
+
+        keep_freed_memory()
 
         if hashlib.sha256(data).hexdigest() != digest:
             raise ModelLoadError("model bytes received by the worker do not match their checksum")

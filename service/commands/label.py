@@ -67,9 +67,11 @@ def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_ad
     from tqdm import tqdm
 
     from classifier.batch import BatchReport, Settings, label_inputs, render_jsonl
+    from classifier.memory import keep_freed_memory
 
     if resume and "-" in inputs:
         raise click.UsageError("--resume cannot skip what was read from stdin; give files")
+    keep_freed_memory()
     model = load_chosen_model(model_file)
     report = BatchReport()
     out = open_output(output, fmt, model.keys, resume)
