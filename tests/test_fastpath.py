@@ -37,3 +37,13 @@ def test_fast_path_honours_the_policy_dictionary(real_model):
     assert words.analyzer == "word" and "一网通办" in words.token_ids
     row = real_model.scorer.features(["全面推进一网通办"])
     assert row[0, words.offset + words.token_ids["一网通办"]] > 0
+
+
+def test_one_paragraph_a_call_equals_the_batch(real_model):
+    if not CORPUS.is_file():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines()[:300]]
+    texts += EDGE_CASES
+    one_by_one = np.vstack([real_model.score([text]) for text in texts])
+    np.testing.assert_allclose(one_by_one, real_model.score(texts), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(one_by_one, real_model.score_reference(texts), rtol=0, atol=1e-9)
