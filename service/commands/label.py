@@ -78,12 +78,14 @@ def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_ad
     # JSON Lines per paragraph is rendered where it is labelled; CSV needs one header, summaries every chunk.
     render = render_jsonl if fmt == "jsonl" and unit == "paragraph" else None
     settings = Settings(threshold, explain, render)
-    bar = tqdm(unit=" paragraphs", unit_scale=True, file=sys.stderr, disable=_bar_disabled(progress))
     try:
-        with bar, _sigterm_as_interrupt(), _runner(model, model_file, jobs, dask_address, settings) as runner:
-            for labelled in label_inputs(model.keys, list(inputs), runner, report, unit, bar, out.done):
-                text = labelled.text if labelled.text is not None else out.format.render(labelled.records)
-                out.write(text, labelled.item if labelled.finished else None)
+        # The runner first: its worker processes start before the progress bar starts a thread.
+        with _runner(model, model_file, jobs, dask_address, settings) as runner, _sigterm_as_interrupt():
+            bar = tqdm(unit=" paragraphs", unit_scale=True, file=sys.stderr, disable=_bar_disabled(progress))
+            with bar:
+                for labelled in label_inputs(model.keys, list(inputs), runner, report, unit, bar, out.done):
+                    text = labelled.text if labelled.text is not None else out.format.render(labelled.records)
+                    out.write(text, labelled.item if labelled.finished else None)
     except KeyboardInterrupt:
         click.echo(out.interrupted(), err=True)
         sys.exit(130)
@@ -116,7 +118,7 @@ def _runner(model, model_file, jobs: int, dask_address: str | None, settings):
     if dask_address:
         return dask_cluster(dask_address, path, jobs, settings)
     if jobs > 1:
-        return process_pool(path, jobs, settings)
+        return process_pool(path, jobs, settings, model)
     return nullcontext(in_process(model, settings))
 
 
