@@ -21,7 +21,12 @@ from .train import _metadata, cross_validate, load_training_data
 
 PRODUCT = ModelConfig()
 VARIANTS = [
-    ("product: words (weight 0.5) + chars 2-3, dictionary, sublinear, balanced, C=8, pooling 0.3", PRODUCT),
+    (
+        "product: words (weight 0.5) + chars 2-3, terms in >= 0.05% of paragraphs, dictionary, sublinear, "
+        "balanced, C=8, pooling 0.3",
+        PRODUCT,
+    ),
+    ("every term seen twice (min_df 2: 4x the features)", replace(PRODUCT, min_df=2)),
     ("words and word pairs 1-2", replace(PRODUCT, word_ngrams=(1, 2))),
     ("words and chars weighted equally", replace(PRODUCT, word_weight=1.0)),
     ("no sentence pooling", replace(PRODUCT, sentence_weight=0.0)),
@@ -31,7 +36,9 @@ VARIANTS = [
     ("raw tf (no sublinear)", replace(PRODUCT, sublinear_tf=False)),
     ("no class weights", replace(PRODUCT, class_weight=None)),
     ("C=2", replace(PRODUCT, C=2.0)),
-    ("C=32", replace(PRODUCT, C=32.0)),
+    ("C=16", replace(PRODUCT, C=16.0)),
+    ("word weight 0.35", replace(PRODUCT, word_weight=0.35)),
+    ("chars 1-3", replace(PRODUCT, char_ngrams=(1, 3))),
     ("jieba (Python) segmentation", replace(PRODUCT, segmenter="jieba")),
 ]
 
