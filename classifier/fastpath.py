@@ -11,14 +11,13 @@ The Pipeline stays the reference: tests check both give the same scores to 1e-9.
 from itertools import repeat
 
 import numpy as np
-from scipy import sparse
 
 from .normalize import normalize_text
 from .pooling import combine, sentence_spans
 
 _CODE_BITS = 21  # every Unicode code point, plus one, fits in 21 bits
 _DROPPED, _UNSEEN = -2, -3
-_SMALL_BATCH = 64  # up to this many rows, score without building a sparse matrix
+_SMALL_BATCH = 64  # up to this many rows, gather every theme's weights at once
 _MEMO_LIMIT = 50_000  # bounds the token memo (and memory) of a long-running process
 
 
@@ -258,7 +257,8 @@ class CompiledScorer:
         estimators = pipeline.named_steps["model"].estimators_
         if not all(hasattr(e, "coef_") for e in estimators):
             raise ValueError("fast path needs a fitted linear model for every theme")
-        self.weights = np.ascontiguousarray(np.column_stack([e.coef_.ravel() for e in estimators]))
+        # One row of weights per theme: gathering a theme's weights for a batch reads one compact row.
+        self.theme_weights = np.ascontiguousarray(np.vstack([e.coef_.ravel() for e in estimators]))
         self.intercept = np.array([float(e.intercept_[0]) for e in estimators])
         # Every column's idf, and where each block's columns begin, so all blocks are scored at once.
         self.idf = np.concatenate([b.idf for b in self.blocks])
@@ -308,8 +308,15 @@ class CompiledScorer:
         norms = np.sqrt(np.bincount(group, weights=values * values, minlength=count * len(self.blocks)))
         return rows, columns, values * (self.block_weight[blocks] / norms[group])
 
-    def features(self, texts: list[str]) -> sparse.csr_matrix:
-        """The union's TF-IDF matrix for raw texts (normalised here, as the Pipeline's first step does)."""
+    @property
+    def weights(self) -> np.ndarray:
+        """The linear model's weights, one column per theme (a view)."""
+        return self.theme_weights.T
+
+    def features(self, texts: list[str]):
+        """The union's TF-IDF matrix (scipy CSR) for raw texts, normalised here as the Pipeline's first step does."""
+        from scipy import sparse  # only explanations and tests need a matrix; scoring does without scipy
+
         hits = self._hits([normalize_text(text) for text in texts])
         rows, columns, values = self._tfidf(hits.rows, hits.columns, len(texts))
         return sparse.csr_matrix((values, (rows, columns)), shape=(len(texts), self.width))
@@ -342,13 +349,14 @@ class CompiledScorer:
             return decision
         rows, columns, values = self._tfidf(rows, columns, count)
         if count <= _SMALL_BATCH:
-            # Few rows: gather the weights directly; a sparse matrix costs more to build than to use.
+            # Few rows: gather all themes' weights at once and sum them per row.
             starts = np.concatenate(([True], rows[1:] != rows[:-1])).nonzero()[0]
-            decision[rows[starts]] += np.add.reduceat(self.weights[columns] * values[:, None], starts, axis=0)
+            summed = np.add.reduceat(self.theme_weights[:, columns] * values, starts, axis=1)
+            decision[rows[starts]] += summed.T
         else:
-            indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=count))))
-            matrix = sparse.csr_matrix((values, columns, indptr), shape=(count, self.width))
-            decision += matrix @ self.weights
+            # Many rows: one theme at a time keeps the temporaries the size of the hits, not ten times it.
+            for theme, weights in enumerate(self.theme_weights):
+                decision[:, theme] += np.bincount(rows, weights=weights[columns] * values, minlength=count)
         return decision
 
 

@@ -16,7 +16,7 @@ from .pooling import pooled_scores
 from .themes import Theme
 
 # Bumped whenever the saved structure changes (the compiled fast path is pickled inside the model).
-MODEL_FORMAT = 5
+MODEL_FORMAT = 6
 
 
 @dataclass
