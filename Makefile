@@ -32,8 +32,8 @@ train: $(STAMP) ## Retrain the model from labels/ (prints the cross-validation t
 	$(BIN)/policy-themes train --out $(MODEL)
 
 serve: $(MODEL) ## Set up, train if the model is missing or stale, serve on $(HOST):$(PORT)
-	POLICY_THEMES_MODEL=$(MODEL) $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
-		--preload --access-logfile - 'service:create_app()'
+	POLICY_THEMES_MODEL=$(MODEL) $(BIN)/granian --interface wsgi --factory service:create_app \
+		--host $(HOST) --port $(PORT) --workers $(WORKERS) --blocking-threads 1 --access-log
 
 lint: $(STAMP) ## Ruff lint and format check (rules pinned in pyproject.toml)
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 Baseline = the same model scored the straightforward way: jieba (Python) segmentation and the
 scikit-learn Pipeline's predict_proba, one paragraph a call. Product = rjieba and the compiled fast path
-over batches. The service is measured with wrk against gunicorn on 127.0.0.1.
+over batches. The service is measured with wrk against granian (as `make serve` runs it) on 127.0.0.1.
 """
 
 import argparse
@@ -111,14 +111,13 @@ def free_port() -> int:
 
 
 def start_server(model_path: Path, scorer: str, workers: int = 2):
-    """gunicorn as `make serve` runs it; returns (process, port, seconds to the first answer)."""
+    """granian as `make serve` runs it; returns (process, port, seconds to the first answer)."""
     port = free_port()
     environment = {**os.environ, "POLICY_THEMES_MODEL": str(model_path), "POLICY_THEMES_SCORER": scorer}
-    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--preload"]
+    command = [str(BIN / "granian"), "--interface", "wsgi", "--factory", "service:create_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--blocking-threads", "1"]
     start = time.perf_counter()
-    process = subprocess.Popen(
-        [*command, "service:create_app()"], env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     body = json.dumps({"text": "全面推行政务服务一网通办"}).encode()
     while time.perf_counter() - start < 60:
         try:
@@ -142,7 +141,7 @@ def stop_server(process) -> None:
 
 
 def worker_memory(process) -> list[tuple[float, float]]:
-    """(RSS MB, PSS MB) of each gunicorn worker (children of the master)."""
+    """(RSS MB, PSS MB) of each granian worker (children of the main process)."""
     found = []
     for child in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split():
         status = Path(f"/proc/{child}/status").read_text()
@@ -245,7 +244,7 @@ def machine() -> str:
     packages = ", ".join(f"{p} {version(p)}" for p in ("scikit-learn", "numpy", "scipy", "jieba", "rjieba", "flask"))
     return (
         f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, "
-        f"gunicorn {version('gunicorn')}, {packages}"
+        f"granian {version('granian')}, {packages}"
     )
 
 
@@ -333,7 +332,7 @@ def render(m: dict, args) -> str:
         f"same themes for {m['same_themes']} of {len(m['texts'])}",
     ]
     if service:
-        lines += ["", "## Service (gunicorn, 2 sync workers, `--preload`, wrk on 127.0.0.1)", ""]
+        lines += ["", "## Service (granian, 2 workers of one Python thread each, wrk on 127.0.0.1)", ""]
         lines += [
             "| scorer | run | requests/s | paragraphs/s | p50 | p99 | errors |",
             "|---|---|---|---|---|---|---|",

@@ -67,9 +67,9 @@ def live_server(real_model_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "POLICY_THEMES_MODEL": str(real_model_path)}
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    granian = str(Path(sys.executable).parent / "granian")
     server = subprocess.Popen(
-        [gunicorn, "--workers", "1", "--bind", f"127.0.0.1:{port}", "service:create_app()"],
+        [granian, "--interface", "wsgi", "--factory", "service:create_app", "--port", str(port), "--workers", "1"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
