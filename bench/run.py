@@ -133,17 +133,30 @@ def start_server(model_path: Path, scorer: str, workers: int = 2):
 
 
 def stop_server(process) -> None:
+    """Stop the server and wait for its workers too: a worker still shutting down would slow the next run."""
+    workers = [int(pid) for pid in _children(process.pid)]
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    deadline = time.perf_counter() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    for pid in workers:
+        if Path(f"/proc/{pid}").exists():
+            os.kill(pid, signal.SIGKILL)
+
+
+def _children(pid: int) -> list[str]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return path.read_text().split() if path.exists() else []
 
 
 def worker_memory(process) -> list[tuple[float, float]]:
     """(RSS MB, PSS MB) of each granian worker (children of the main process)."""
     found = []
-    for child in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split():
+    for child in _children(process.pid):
         status = Path(f"/proc/{child}/status").read_text()
         rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
         rollup = Path(f"/proc/{child}/smaps_rollup").read_text()
@@ -188,6 +201,9 @@ def service_runs(model_path: Path, texts: list[str], seconds: int, folder: Path)
     results = {}
     for scorer in ("reference", "fast"):
         process, port, cold = start_server(model_path, scorer)
+        # The first answer comes from the first worker up. Load runs start once every worker is up, or wrk's
+        # keep-alive connections would all stay with that first worker for the whole run.
+        time.sleep(3)
         try:
             before = worker_memory(process)
             results[scorer] = {
