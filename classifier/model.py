@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputTextError, TextTooLongError
+from .errors import InputTextError, ModelLoadError, TextTooLongError
 from .pooling import pooled_scores
 from .themes import Theme
 
@@ -55,6 +55,8 @@ class ThemeModel:
     def __getstate__(self):
         state = dict(self.__dict__)
         # Compressed: only the reference path needs it, and it should not weigh on every worker's memory.
+        if self._pipeline_blob is None and self._pipeline is None:
+            raise ModelLoadError("a model loaded for serving only cannot be saved: it has no Pipeline")
         state["_pipeline_blob"] = self._pipeline_blob or zlib.compress(pickle.dumps(self._pipeline, protocol=5), 1)
         state["_pipeline"] = None
         return state
@@ -62,8 +64,16 @@ class ThemeModel:
     @property
     def pipeline(self):
         if self._pipeline is None:
+            if self._pipeline_blob is None:
+                raise ModelLoadError("this model was loaded for serving only: load its file again for the Pipeline")
             self._pipeline = pickle.loads(zlib.decompress(self._pipeline_blob))
         return self._pipeline
+
+    def serving_only(self) -> "ThemeModel":
+        """Drop the reference Pipeline (about 6 MB a worker), which scoring through the fast path never uses.
+        The model can no longer be saved or turned into the reference afterwards."""
+        self._pipeline = self._pipeline_blob = None
+        return self
 
     def as_reference(self, engine: str = "jieba") -> "ThemeModel":
         """A copy that scores through the Pipeline with the given segmentation engine: the baseline."""

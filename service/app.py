@@ -43,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     model = injected or load_model(app.config["MODEL_PATH"])
     if app.config["SCORER"] == "reference":
         model = model.as_reference()
+    elif injected is None:
+        model.serving_only()
     model.warm_up()
     reloadable = injected is None and app.config["SCORER"] == "fast"
     path = Path(app.config["MODEL_PATH"]) if reloadable else None

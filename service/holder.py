@@ -47,7 +47,7 @@ class ModelHolder:
             if stamp == self._stamp and not force:
                 return False
             try:
-                model = load_model(self.path)
+                model = load_model(self.path).serving_only()
                 model.warm_up()
             except PolicyThemesError as exc:
                 self.error = f"kept model {self.model.version}: {exc}"

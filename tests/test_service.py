@@ -130,3 +130,16 @@ def test_odd_texts_get_an_answer_not_a_crash(client, text):
     body = response.get_json()
     if not any("\u4e00" <= c <= "\u9fff" for c in body.get("warning", "") + json.loads(text)):
         assert body["themes"] == [] and "no Chinese text" in body["warning"]
+
+
+def test_service_drops_the_reference_pipeline_it_never_uses(tiny_model_path):
+    from classifier.errors import ModelLoadError
+    from classifier.model import ThemeModel
+
+    app = create_app({"MODEL_PATH": str(tiny_model_path), "RELOAD_SECONDS": 0})
+    model: ThemeModel = app.extensions["policy_themes"].current()
+    assert app.test_client().post("/classify", json={"text": "全面推行政务服务一网通办"}).status_code == 200
+    with pytest.raises(ModelLoadError, match="serving only"):
+        model.pipeline  # noqa: B018
+    with pytest.raises(ModelLoadError, match="cannot be saved"):
+        model.__getstate__()
