@@ -14,9 +14,17 @@ def loads(line: str):
         return json.loads(line)
 
 
-def dumps_line(record) -> str:
-    """One record as a line of JSON, non-ASCII text kept as is."""
+def dumps(value, fallback=None) -> str:
+    """JSON text, compact, non-ASCII text kept as is; what orjson refuses goes to `fallback(value)`, by
+    default the standard library."""
     try:
-        return orjson.dumps(record).decode("utf-8") + "\n"
+        return orjson.dumps(value).decode("utf-8")
     except TypeError:
-        return json.dumps(record, ensure_ascii=False) + "\n"
+        if fallback is not None:
+            return fallback(value)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def dumps_line(record) -> str:
+    """One record as a line of JSON Lines."""
+    return dumps(record) + "\n"

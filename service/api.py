@@ -14,6 +14,12 @@ api = Blueprint("api", __name__)
 _SLICE = 32
 
 
+def predict_in_slices(model: ThemeModel, texts: list[str], threshold: float | None = None, explain: bool = False):
+    """`model.predict`, 32 texts at a time: a long-lived worker's heap then stays small after batch requests
+    and long pages (RSS after a load run 151 -> 141 MB) at the same throughput."""
+    return [p for i in range(0, len(texts), _SLICE) for p in model.predict(texts[i : i + _SLICE], threshold, explain)]
+
+
 def current_model() -> ThemeModel:
     return current_app.extensions["policy_themes"].current()
 
@@ -22,12 +28,7 @@ def current_model() -> ThemeModel:
 def classify():
     texts, single, threshold, explain = _parse_classify(current_app.config)
     model = current_model()
-    # Batches are scored 32 texts at a time: a long-lived worker's heap then stays small after batch
-    # requests (RSS after a load run 151 -> 141 MB) at the same throughput.
-    predictions = [
-        p for i in range(0, len(texts), _SLICE) for p in model.predict(texts[i : i + _SLICE], threshold, explain)
-    ]
-    results = [_result(p, explain) for p in predictions]
+    results = [_result(p, explain) for p in predict_in_slices(model, texts, threshold, explain)]
     if single:
         return jsonify(**results[0], model=model.version)
     return jsonify(results=results, model=model.version)

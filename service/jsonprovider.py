@@ -2,7 +2,6 @@
 is a visible share of a one-paragraph request). Falls back to the standard library for what orjson
 refuses or formats differently (indentation, lone surrogates, types it does not know)."""
 
-import orjson
 from flask.json.provider import DefaultJSONProvider
 
 from classifier import jsonl
@@ -14,10 +13,7 @@ class FastJSONProvider(DefaultJSONProvider):
 
     def dumps(self, obj, **kwargs) -> str:
         if kwargs.get("indent") is None:
-            try:
-                return orjson.dumps(obj).decode("utf-8")
-            except TypeError:
-                pass
+            return jsonl.dumps(obj, fallback=lambda value: super(FastJSONProvider, self).dumps(value, **kwargs))
         return super().dumps(obj, **kwargs)
 
     def loads(self, s, **kwargs):

@@ -7,6 +7,8 @@ from classifier.errors import DocumentReadError
 from classifier.paragraphs import split_paragraphs
 from classifier.readers import units_from_bytes
 
+from .api import predict_in_slices
+
 page = Blueprint("page", __name__)
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".docx")
@@ -28,7 +30,7 @@ def analyse():
         return render_template(
             "page.html", **_common(model), error=str(problem), text=request.form.get("text", "")
         ), 400
-    predictions = model.predict(paragraphs, explain=True)
+    predictions = predict_in_slices(model, paragraphs, explain=True)
     records = [{"themes": p.themes, "scores": p.scores} for p in predictions]
     summary = summarise_document(model.keys, name, records)
     themes = {t.key: t for t in model.themes}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .options import atomic_output, load_chosen_model, model_option
+from .options import atomic_output, load_chosen_model, model_option, threshold_option
 
 
 @click.command()
@@ -17,7 +17,7 @@ from .options import atomic_output, load_chosen_model, model_option
     default=None,
     help="Write the misclassified paragraphs (text, gold, predicted, scores) here as JSONL.",
 )
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None, help="One threshold for every theme.")
+@threshold_option
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option(
     "--report",

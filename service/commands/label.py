@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import inputs_argument, load_chosen_model, model_option, output_option
+from .options import inputs_argument, load_chosen_model, model_option, output_option, threshold_option
 from .output import open_output
 
 
@@ -23,12 +23,7 @@ from .output import open_output
     show_default=True,
     help="One line per paragraph/row, or one summary line per file.",
 )
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=None,
-    help="One threshold for every theme instead of the model's per-theme thresholds.",
-)
+@threshold_option
 @click.option("--explain", is_flag=True, help="Add `evidence`: the words that pushed each returned theme up.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr [default: when a terminal].")
 @click.option(

@@ -56,6 +56,12 @@ def label_all(model, inputs: list[str], unit: str = "paragraph"):
 
 
 inputs_argument = click.argument("inputs", nargs=-1, required=True)
+threshold_option = click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="One threshold for every theme instead of the model's per-theme thresholds.",
+)
 
 
 def output_option(help: str, required: bool = False):
