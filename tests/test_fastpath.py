@@ -47,3 +47,23 @@ def test_one_paragraph_a_call_equals_the_batch(real_model):
     one_by_one = np.vstack([real_model.score([text]) for text in texts])
     np.testing.assert_allclose(one_by_one, real_model.score(texts), rtol=0, atol=1e-12)
     np.testing.assert_allclose(one_by_one, real_model.score_reference(texts), rtol=0, atol=1e-9)
+    # The service's slices of 32 texts: their paragraph and sentence rows take the per-theme path.
+    in_slices = np.vstack([real_model.score(texts[i : i + 32]) for i in range(0, len(texts), 32)])
+    np.testing.assert_allclose(in_slices, one_by_one, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("count", [1, 50, 20_000])
+def test_key_table_finds_exactly_the_stored_keys_whichever_way_it_probes(count, monkeypatch):
+    from classifier import fastpath
+
+    generator = np.random.default_rng(count)
+    stored = np.unique(generator.integers(0, 2**40, size=count))
+    columns = generator.permutation(len(stored))
+    table = fastpath._KeyTable(stored, columns)
+    queries = np.concatenate([stored, generator.integers(0, 2**40, size=3 * count)])
+    expected = dict(zip(stored.tolist(), columns.tolist(), strict=True))
+    for probe_in_steps_from in (0, 10**9):  # step by step, or one window
+        monkeypatch.setattr(fastpath, "_PROBE_IN_STEPS_FROM", probe_in_steps_from)
+        found, found_columns = table.lookup(queries)
+        assert found.tolist() == [q in expected for q in queries.tolist()]
+        assert found_columns.tolist() == [expected[q] for q in queries[found].tolist()]
