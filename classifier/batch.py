@@ -1,18 +1,22 @@
 """Batch labelling: inputs (files, folders, stdin) → one record per paragraph, row or document.
 
-Inputs are read in the calling process and cut into chunks of units; chunks are labelled by a
-runner (in this process, a pool of local processes, or a Dask cluster) and come back in input order.
+Inputs are read in the calling process and cut into chunks of units as they are read (a large table's
+first chunks are labelled while the rest is parsed); chunks are labelled by a runner (in this process, a
+pool of local processes, or a Dask cluster) and come back in input order. An input found broken after
+some of its chunks went out is marked failed, and what they produced is dropped: a broken file is
+skipped whole.
 """
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from . import jsonl
 from .errors import DocumentReadError
 from .model import ThemeModel
-from .readers import SUPPORTED_SUFFIXES, Unit, read_units, units_from_bytes
+from .readers import SUPPORTED_SUFFIXES, Unit, iter_units, iter_units_from_bytes
 
 STDIN = "-"
 CHUNK = 1024  # units per chunk: large enough to amortise per-call costs, small enough to spread over workers
@@ -33,6 +37,7 @@ class Chunk:
     start: int
     units: list[Unit]
     last: bool  # the input's final chunk
+    failed: bool = False  # no units: the input turned out broken, drop what its earlier chunks gave
 
 
 def expand_inputs(inputs: list[str]) -> list[str]:
@@ -49,25 +54,39 @@ def expand_inputs(inputs: list[str]) -> list[str]:
     return expanded
 
 
-def read_input(item: str) -> list[Unit]:
+def read_input(item: str) -> Iterator[Unit]:
     if item == STDIN:
-        return units_from_bytes(sys.stdin.buffer.read(), ".txt", "<stdin>")
-    return read_units(Path(item))
+        return iter_units_from_bytes(sys.stdin.buffer.read(), ".txt", "<stdin>")
+    return iter_units(Path(item))
 
 
 def iter_chunks(items: list[str], report: BatchReport, size: int = CHUNK) -> Iterator[Chunk]:
-    """Chunks of every readable input; an unreadable one is recorded in `report` and skipped."""
+    """Chunks of every readable input; an unreadable one is recorded in `report` and skipped, with a
+    failed chunk after its last good one if any went out."""
     for item in items:
+        sent = False
         try:
-            units = read_input(item)
+            for chunk in _chunks_of(item, size):
+                sent = True
+                yield chunk
         except DocumentReadError as exc:
             report.failures.append(str(exc))
+            if sent:
+                yield Chunk(item, 0, [], True, failed=True)
             continue
         report.files += 1
-        if not units:
-            yield Chunk(item, 0, [], True)
-        for start in range(0, len(units), size):
-            yield Chunk(item, start, units[start : start + size], start + size >= len(units))
+
+
+def _chunks_of(item: str, size: int) -> Iterator[Chunk]:
+    """One input's chunks; each is read one ahead, so the last is known as such."""
+    units = read_input(item)
+    start, block = 0, list(islice(units, size))
+    while True:
+        following = list(islice(units, size))
+        yield Chunk(item, start, block, not following)
+        if not following:
+            return
+        start, block = start + len(block), following
 
 
 def render_jsonl(records: list[dict]) -> str:
@@ -131,12 +150,13 @@ def in_process(model: ThemeModel, settings: Settings = DEFAULT_SETTINGS) -> Runn
 @dataclass
 class Labelled:
     """What a chunk of one input produced, as records or (when the runner renders) as output text;
-    `finished` marks the input's last chunk."""
+    `finished` marks the input's last chunk, `failed` an input that broke: drop all it produced."""
 
     item: str
     records: list[dict]
     finished: bool
     text: str | None = None
+    failed: bool = False
 
 
 def label_inputs(
@@ -150,10 +170,17 @@ def label_inputs(
 ) -> Iterator[Labelled]:
     """Label every input not skipped through `runner`: paragraph records, or one summary per document."""
     pending: list[dict] = []
+    counted = 0  # units of the current input so far: not labelled after all if it fails
     items = [item for item in expand_inputs(inputs) if not skip(item)]
     for chunk, result in runner(iter_chunks(items, report)):
+        if chunk.failed:
+            report.units -= counted
+            counted, pending = 0, []
+            yield Labelled(chunk.item, [], False, failed=True)
+            continue
         count = len(chunk.units)
         report.units += count
+        counted = 0 if chunk.last else counted + count
         if progress is not None:
             progress.update(count)
         if isinstance(result, str):
@@ -165,3 +192,13 @@ def label_inputs(
             if chunk.last:
                 yield Labelled(chunk.item, [summarise_document(keys, chunk.item, pending)], True)
                 pending = []
+
+
+def finished_records(labelled: Iterable[Labelled]) -> Iterator[dict]:
+    """The records of inputs that were labelled to the end, holding each input's records until then."""
+    held: list[dict] = []
+    for part in labelled:
+        held = [] if part.failed else held + part.records
+        if part.finished:
+            yield from held
+            held = []

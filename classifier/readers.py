@@ -7,6 +7,7 @@ the file and go on with the rest.
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,12 @@ class Unit:
 
 
 def read_units(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Unit]:
+    return list(iter_units(path, max_bytes))
+
+
+def iter_units(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Unit]:
+    """The units of a file, in order. Table rows are parsed as they are taken, so a batch can label the
+    first rows of a large table while the rest is read; a bad row raises when it is reached."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentReadError(f"{path}: unsupported file type {suffix or '(none)'}")
@@ -41,23 +48,26 @@ def read_units(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Unit]:
     if size > max_bytes:
         raise DocumentReadError(f"{path}: {size} bytes is over the {max_bytes}-byte limit per file")
     if suffix == ".docx":
-        return [Unit(p) for p in _docx_paragraphs(path)]
-    data = _read_bytes(path)
-    return units_from_bytes(data, suffix, str(path))
+        return iter([Unit(p) for p in _docx_paragraphs(path)])
+    return iter_units_from_bytes(_read_bytes(path), suffix, str(path))
 
 
 def units_from_bytes(data: bytes, suffix: str, name: str) -> list[Unit]:
     """Units of an in-memory document (`suffix` selects the format; stdin is read as `.txt`)."""
+    return list(iter_units_from_bytes(data, suffix, name))
+
+
+def iter_units_from_bytes(data: bytes, suffix: str, name: str) -> Iterator[Unit]:
     if suffix == ".docx":
-        return [Unit(p) for p in _docx_paragraphs(io.BytesIO(data), name)]
+        return iter([Unit(p) for p in _docx_paragraphs(io.BytesIO(data), name)])
     text = decode_text(data, name)
     if suffix in {".html", ".htm"}:
-        return [Unit(p) for p in split_paragraphs(_html_text(text))]
+        return iter([Unit(p) for p in split_paragraphs(_html_text(text))])
     if suffix == ".jsonl":
         return _jsonl_rows(text, name)
     if suffix == ".csv":
         return _csv_rows(text, name)
-    return [Unit(p) for p in split_paragraphs(text)]
+    return iter([Unit(p) for p in split_paragraphs(text)])
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -108,8 +118,7 @@ def _html_text(html: str) -> str:
     return soup.get_text("\n")
 
 
-def _jsonl_rows(text: str, name: str) -> list[Unit]:
-    units = []
+def _jsonl_rows(text: str, name: str) -> Iterator[Unit]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -117,18 +126,18 @@ def _jsonl_rows(text: str, name: str) -> list[Unit]:
             row = jsonl.loads(line)
         except json.JSONDecodeError as exc:
             raise DocumentReadError(f"{name}:{number}: malformed JSON ({exc.msg})") from exc
-        units.append(_row_unit(row, f"{name}:{number}"))
-    return units
+        yield _row_unit(row, f"{name}:{number}")
 
 
-def _csv_rows(text: str, name: str) -> list[Unit]:
+def _csv_rows(text: str, name: str) -> Iterator[Unit]:
+    rows = csv.DictReader(io.StringIO(text))
     try:
-        rows = list(csv.DictReader(io.StringIO(text)))
+        if rows.fieldnames and "text" not in rows.fieldnames:
+            raise DocumentReadError(f"{name}: CSV has no 'text' column")
+        for number, row in enumerate(rows, start=2):
+            yield _row_unit(row, f"{name}:{number}")
     except csv.Error as exc:
         raise DocumentReadError(f"{name}: malformed CSV ({exc})") from exc
-    if rows and "text" not in rows[0]:
-        raise DocumentReadError(f"{name}: CSV has no 'text' column")
-    return [_row_unit(row, f"{name}:{number}") for number, row in enumerate(rows, start=2)]
 
 
 def _row_unit(row, where: str) -> Unit:

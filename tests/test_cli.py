@@ -182,3 +182,42 @@ def test_document_unit_across_chunks(run, tmp_path):
     (summary,) = lines(run("label", str(rows), "--unit", "document").stdout)
     assert summary["paragraphs"] == 3000
     assert summary["shares"]["digital_government"] == pytest.approx(0.5)
+
+
+def _table_broken_after_the_first_chunk(folder):
+    """2,500 good rows, then a malformed line: found only after the first chunks went to be labelled."""
+    rows = folder / "late-break.jsonl"
+    good = "".join(json.dumps({"id": i, "text": f"{PRIVACY}{i}"}, ensure_ascii=False) + "\n" for i in range(2500))
+    rows.write_text(good + '{"text": "未完\n', encoding="utf-8")
+    return rows
+
+
+@pytest.mark.parametrize("extra", [[], ["--jobs", "2"]])
+def test_a_table_broken_late_is_skipped_whole_on_stdout(run, docs, extra):
+    broken = _table_broken_after_the_first_chunk(docs)
+    result = run("label", str(docs / "a.txt"), str(broken), str(docs / "sub" / "b.txt"), *extra)
+    assert result.exit_code == 1
+    assert [r["file"][-5:] for r in lines(result.stdout)] == ["a.txt", "a.txt", "b.txt"]
+    assert "late-break.jsonl:2501: malformed JSON" in result.stderr
+    assert "labelled 3 units from 2 file(s)" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_table_broken_late_is_cut_out_of_the_output_file(run, docs, tmp_path, fmt):
+    broken = _table_broken_after_the_first_chunk(docs)
+    out = tmp_path / f"out.{fmt}"
+    # The broken table first: for CSV its dropped lines also took the header with them.
+    result = run("label", str(broken), str(docs / "a.txt"), "-o", str(out), "--format", fmt, "--jobs", "2")
+    assert result.exit_code == 1 and "late-break.jsonl:2501" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    if fmt == "jsonl":
+        assert [r["text"] for r in lines(text)] == [ONE_NET, PRIVACY]
+    else:
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [r["text"] for r in rows] == [ONE_NET, PRIVACY] and "score_youth" in rows[0]
+
+
+def test_a_table_broken_late_is_left_out_of_document_summaries(run, docs):
+    broken = _table_broken_after_the_first_chunk(docs)
+    result = run("label", str(broken), str(docs / "a.txt"), "--unit", "document")
+    assert [s["file"][-5:] for s in lines(result.stdout)] == ["a.txt"]

@@ -79,6 +79,9 @@ def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_ad
             bar = tqdm(unit=" paragraphs", unit_scale=True, file=sys.stderr, disable=_bar_disabled(progress))
             with bar:
                 for labelled in label_inputs(model.keys, list(inputs), runner, report, unit, bar, out.done):
+                    if labelled.failed:
+                        out.discard(labelled.item)
+                        continue
                     text = labelled.text if labelled.text is not None else out.format.render(labelled.records)
                     out.write(text, labelled.item if labelled.finished else None)
     except KeyboardInterrupt:

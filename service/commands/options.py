@@ -44,12 +44,10 @@ def atomic_output(path: Path | None, newline: str | None = None):
 
 def label_all(model, inputs: list[str], unit: str = "paragraph"):
     """Records for every input, in this process, and the report of what could not be read."""
-    from classifier.batch import BatchReport, in_process, label_inputs
+    from classifier.batch import BatchReport, finished_records, in_process, label_inputs
 
     report = BatchReport()
-    records = [
-        r for labelled in label_inputs(model.keys, inputs, in_process(model), report, unit) for r in labelled.records
-    ]
+    records = list(finished_records(label_inputs(model.keys, inputs, in_process(model), report, unit)))
     for failure in report.failures:
         click.echo(f"skipped: {failure}", err=True)
     return records, report

@@ -4,6 +4,8 @@ With `-o OUT`, lines go to `OUT.partial` as they are labelled, and `OUT.partial.
 input once all its lines are written, with the byte size the file had then. A finished run renames
 `OUT.partial` to `OUT` (atomically). An interrupted run (Ctrl-C, SIGTERM) cuts `OUT.partial` back to
 the last finished input, so it is valid, and `--resume` continues from there, skipping what is done.
+An input that turns out broken half-way is cut back the same way (`discard`). On stdout, which cannot
+be cut back, each input's lines are held until the input is finished.
 """
 
 import csv
@@ -57,13 +59,24 @@ def _csv_row(record: dict, keys: list[str]) -> dict:
 
 class StdoutOutput:
     def __init__(self, fmt: str, keys: list[str]):
+        self.fmt, self.keys = fmt, keys
         self.format = LineFormat(fmt, keys)
+        self.held: list[str] = []  # the current input's text, written when it is finished
+        self.written = False
 
     def done(self, item: str) -> bool:
         return False
 
     def write(self, text: str, finished_item: str | None) -> None:
-        sys.stdout.write(text)
+        self.held.append(text)
+        if finished_item is not None:
+            sys.stdout.write("".join(self.held))
+            self.held, self.written = [], True
+
+    def discard(self, item: str) -> None:
+        self.held = []
+        if not self.written:  # a CSV header went with the dropped lines
+            self.format = LineFormat(self.fmt, self.keys)
 
     def finish(self) -> None:
         sys.stdout.flush()
@@ -105,6 +118,14 @@ class FileOutput:
 
     def done(self, item: str) -> bool:
         return item in self.finished
+
+    def discard(self, item: str) -> None:
+        """Cut the file back to the end of the last finished input."""
+        size = max(self.finished.values(), default=0)
+        self.handle.seek(size)  # sizes come from tell(), so they are valid positions
+        self.handle.truncate()
+        if size == 0:  # a CSV header went with the dropped lines
+            self.format = LineFormat(self.format.fmt, self.format.keys)
 
     def write(self, text: str, finished_item: str | None) -> None:
         self.handle.write(text)
