@@ -1,10 +1,10 @@
 """Batch labelling: inputs (files, folders, stdin) → one record per paragraph, row or document.
 
-Inputs are read in the calling process and cut into chunks of units as they are read (a large table's
-first chunks are labelled while the rest is parsed); chunks are labelled by a runner (in this process, a
-pool of local processes, or a Dask cluster) and come back in input order. An input found broken after
-some of its chunks went out is marked failed, and what they produced is dropped: a broken file is
-skipped whole.
+Inputs are read in the calling process and cut into chunks as they are read: documents and CSV as
+units, JSON Lines as blocks of lines that the runner parses where it labels them (in this process, a
+pool of local processes, or a Dask cluster), so the reading process does little more than cut. Results
+come back in input order. An input found broken after some of its chunks went out is reported once,
+and what its chunks produced is dropped: a broken file is skipped whole.
 """
 
 import sys
@@ -16,7 +16,7 @@ from pathlib import Path
 from . import jsonl
 from .errors import DocumentReadError
 from .model import ThemeModel
-from .readers import SUPPORTED_SUFFIXES, Unit, iter_units, iter_units_from_bytes
+from .readers import SUPPORTED_SUFFIXES, RowBlock, Unit, iter_units, iter_units_from_bytes, jsonl_blocks
 
 STDIN = "-"
 CHUNK = 1024  # units per chunk: large enough to amortise per-call costs, small enough to spread over workers
@@ -31,13 +31,28 @@ class BatchReport:
 
 @dataclass
 class Chunk:
-    """Consecutive units of one input; `start` is the index of the first unit in that input."""
+    """Consecutive units of one input, as units or as a block of JSON lines to parse; `start` is the index
+    of the first unit in that input (for document paragraphs). A chunk with a `failure` carries nothing
+    but the reason its input could not be read."""
 
     item: str
     start: int
-    units: list[Unit]
+    units: list[Unit] | RowBlock
     last: bool  # the input's final chunk
-    failed: bool = False  # no units: the input turned out broken, drop what its earlier chunks gave
+    failure: str | None = None
+
+    def read_units(self) -> list[Unit]:
+        return self.units.units() if isinstance(self.units, RowBlock) else self.units
+
+
+@dataclass
+class ChunkResult:
+    """What labelling a chunk gave: its records or their rendered output, or why its units could not be read."""
+
+    count: int = 0
+    records: list[dict] | None = None
+    output: bytes | None = None
+    failure: str | None = None
 
 
 def expand_inputs(inputs: list[str]) -> list[str]:
@@ -60,58 +75,62 @@ def read_input(item: str) -> Iterator[Unit]:
     return iter_units(Path(item))
 
 
-def iter_chunks(items: list[str], report: BatchReport, size: int = CHUNK) -> Iterator[Chunk]:
-    """Chunks of every readable input; an unreadable one is recorded in `report` and skipped, with a
-    failed chunk after its last good one if any went out."""
+def iter_chunks(items: list[str], size: int = CHUNK) -> Iterator[Chunk]:
+    """Chunks of every input; an input that cannot be read ends with a chunk saying why."""
     for item in items:
-        sent = False
         try:
-            for chunk in _chunks_of(item, size):
-                sent = True
-                yield chunk
+            yield from _chunks_of(item, size)
         except DocumentReadError as exc:
-            report.failures.append(str(exc))
-            if sent:
-                yield Chunk(item, 0, [], True, failed=True)
-            continue
-        report.files += 1
+            yield Chunk(item, 0, [], True, failure=str(exc))
 
 
 def _chunks_of(item: str, size: int) -> Iterator[Chunk]:
     """One input's chunks; each is read one ahead, so the last is known as such."""
-    units = read_input(item)
-    start, block = 0, list(islice(units, size))
+    if item != STDIN and Path(item).suffix.lower() == ".jsonl":
+        blocks: Iterator = jsonl_blocks(Path(item), size)
+    else:
+        units = read_input(item)
+        blocks = iter(lambda: list(islice(units, size)), [])
+    start, block = 0, next(blocks, [])
     while True:
-        following = list(islice(units, size))
-        yield Chunk(item, start, block, not following)
-        if not following:
+        following = next(blocks, None)
+        yield Chunk(item, start, block, following is None)
+        if following is None:
             return
-        start, block = start + len(block), following
+        if isinstance(block, list):  # paragraphs are numbered within their document; rows keep their fields
+            start += len(block)
+        block = following
 
 
-def render_jsonl(records: list[dict]) -> str:
+def render_jsonl(records: list[dict]) -> bytes:
     """Records as JSON Lines: what `policy-themes label` writes by default."""
-    return "".join(map(jsonl.dumps_line, records))
+    return b"".join(map(jsonl.dumps_line, records))
 
 
 @dataclass(frozen=True)
 class Settings:
-    """How chunks are labelled. With `render`, a runner returns each chunk as output text, made where it
+    """How chunks are labelled. With `render`, a runner returns each chunk as output bytes, made where it
     was labelled: parallel workers then also do the writing work, and the main process only copies."""
 
     threshold: float | None = None
     explain: bool = False
-    render: Callable[[list[dict]], str] | None = None
+    render: Callable[[list[dict]], bytes] | None = None
 
 
 DEFAULT_SETTINGS = Settings()
 
 
-def label_chunk(model: ThemeModel, chunk: Chunk, settings: Settings = DEFAULT_SETTINGS) -> list[dict] | str:
+def label_chunk(model: ThemeModel, chunk: Chunk, settings: Settings = DEFAULT_SETTINGS) -> ChunkResult:
     """Records for one chunk, in order (table rows keep their own fields first), or their rendered text."""
+    if chunk.failure is not None:
+        return ChunkResult(failure=chunk.failure)
+    try:
+        units = chunk.read_units()
+    except DocumentReadError as exc:
+        return ChunkResult(failure=str(exc))
     records = []
-    predictions = model.predict([u.text for u in chunk.units], settings.threshold, settings.explain)
-    for offset, (unit, result) in enumerate(zip(chunk.units, predictions, strict=True)):
+    predictions = model.predict([u.text for u in units], settings.threshold, settings.explain)
+    for offset, (unit, result) in enumerate(zip(units, predictions, strict=True)):
         if unit.fields is None:
             record = {"file": chunk.item, "paragraph": chunk.start + offset, "text": unit.text}
         else:
@@ -123,7 +142,9 @@ def label_chunk(model: ThemeModel, chunk: Chunk, settings: Settings = DEFAULT_SE
         if result.warning:
             record["warning"] = result.warning
         records.append(record)
-    return settings.render(records) if settings.render else records
+    if settings.render:
+        return ChunkResult(len(units), output=settings.render(records))
+    return ChunkResult(len(units), records)
 
 
 def summarise_document(keys: list[str], item: str, records: list[dict]) -> dict:
@@ -135,12 +156,12 @@ def summarise_document(keys: list[str], item: str, records: list[dict]) -> dict:
     return {"file": item, "paragraphs": count, "themes": themes, "shares": shares, "max_scores": max_scores}
 
 
-# A runner labels chunks and yields (chunk, records or rendered text) pairs in the order the chunks came.
-Runner = Callable[[Iterable[Chunk]], Iterator[tuple[Chunk, list[dict] | str]]]
+# A runner labels chunks and yields (chunk, result) pairs in the order the chunks came.
+Runner = Callable[[Iterable[Chunk]], Iterator[tuple[Chunk, ChunkResult]]]
 
 
 def in_process(model: ThemeModel, settings: Settings = DEFAULT_SETTINGS) -> Runner:
-    def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict] | str]]:
+    def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkResult]]:
         for chunk in chunks:
             yield chunk, label_chunk(model, chunk, settings)
 
@@ -149,13 +170,13 @@ def in_process(model: ThemeModel, settings: Settings = DEFAULT_SETTINGS) -> Runn
 
 @dataclass
 class Labelled:
-    """What a chunk of one input produced, as records or (when the runner renders) as output text;
+    """What a chunk of one input produced, as records or (when the runner renders) as output bytes;
     `finished` marks the input's last chunk, `failed` an input that broke: drop all it produced."""
 
     item: str
     records: list[dict]
     finished: bool
-    text: str | None = None
+    output: bytes | None = None
     failed: bool = False
 
 
@@ -171,24 +192,29 @@ def label_inputs(
     """Label every input not skipped through `runner`: paragraph records, or one summary per document."""
     pending: list[dict] = []
     counted = 0  # units of the current input so far: not labelled after all if it fails
+    failed: set[str] = set()  # inputs already reported broken: results of their chunks still in flight are dropped
     items = [item for item in expand_inputs(inputs) if not skip(item)]
-    for chunk, result in runner(iter_chunks(items, report)):
-        if chunk.failed:
+    for chunk, result in runner(iter_chunks(items)):
+        if chunk.item in failed:
+            continue
+        if result.failure is not None:
+            failed.add(chunk.item)
+            report.failures.append(result.failure)
             report.units -= counted
             counted, pending = 0, []
             yield Labelled(chunk.item, [], False, failed=True)
             continue
-        count = len(chunk.units)
-        report.units += count
-        counted = 0 if chunk.last else counted + count
+        report.units += result.count
+        counted = 0 if chunk.last else counted + result.count
+        report.files += chunk.last
         if progress is not None:
-            progress.update(count)
-        if isinstance(result, str):
-            yield Labelled(chunk.item, [], chunk.last, result)
+            progress.update(result.count)
+        if result.output is not None:
+            yield Labelled(chunk.item, [], chunk.last, result.output)
         elif unit == "paragraph":
-            yield Labelled(chunk.item, result, chunk.last)
+            yield Labelled(chunk.item, result.records, chunk.last)
         else:
-            pending += result
+            pending += result.records
             if chunk.last:
                 yield Labelled(chunk.item, [summarise_document(keys, chunk.item, pending)], True)
                 pending = []

@@ -12,19 +12,19 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .batch import DEFAULT_SETTINGS, Chunk, Settings, label_chunk
+from .batch import DEFAULT_SETTINGS, Chunk, ChunkResult, Settings, label_chunk
 from .errors import ModelLoadError
 
 _WORKER_MODELS: dict = {}  # per worker process: model path or digest → loaded model
 
 
-def _in_order(submit: Callable[[Chunk], Callable[[], list[dict]]], read_ahead: int):
+def _in_order(submit: Callable[[Chunk], Callable[[], ChunkResult]], read_ahead: int):
     """A runner that keeps up to `read_ahead` chunks in flight and yields results in input order.
 
     Bounded read-ahead keeps memory flat on huge inputs while every worker stays busy.
     """
 
-    def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[dict]]]:
+    def run(chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, ChunkResult]]:
         window: deque = deque()
         for chunk in chunks:
             window.append((chunk, submit(chunk)))

@@ -19,6 +19,7 @@ DOCUMENT_SUFFIXES = {".txt", ".md", ".docx", ".html", ".htm"}
 TABLE_SUFFIXES = {".jsonl", ".csv"}
 SUPPORTED_SUFFIXES = DOCUMENT_SUFFIXES | TABLE_SUFFIXES
 MAX_FILE_BYTES = 256 * 1024 * 1024
+_UTF8_BOM = b"\xef\xbb\xbf"
 # Input is Chinese: limiting detection to these keeps short GBK text from being read as Korean.
 CANDIDATE_ENCODINGS = ["gb18030", "big5", "utf_16", "utf_32", "latin_1"]
 
@@ -38,6 +39,14 @@ def read_units(path: Path, max_bytes: int = MAX_FILE_BYTES) -> list[Unit]:
 def iter_units(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Unit]:
     """The units of a file, in order. Table rows are parsed as they are taken, so a batch can label the
     first rows of a large table while the rest is read; a bad row raises when it is reached."""
+    suffix = _check_file(path, max_bytes)
+    if suffix == ".docx":
+        return iter([Unit(p) for p in _docx_paragraphs(path)])
+    return iter_units_from_bytes(_read_bytes(path), suffix, str(path))
+
+
+def _check_file(path: Path, max_bytes: int) -> str:
+    """The file's suffix, if it is a supported type within the size limit."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentReadError(f"{path}: unsupported file type {suffix or '(none)'}")
@@ -47,9 +56,7 @@ def iter_units(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[Unit]:
         raise DocumentReadError(f"{path}: cannot read: {exc.strerror}") from exc
     if size > max_bytes:
         raise DocumentReadError(f"{path}: {size} bytes is over the {max_bytes}-byte limit per file")
-    if suffix == ".docx":
-        return iter([Unit(p) for p in _docx_paragraphs(path)])
-    return iter_units_from_bytes(_read_bytes(path), suffix, str(path))
+    return suffix
 
 
 def units_from_bytes(data: bytes, suffix: str, name: str) -> list[Unit]:
@@ -118,8 +125,60 @@ def _html_text(html: str) -> str:
     return soup.get_text("\n")
 
 
-def _jsonl_rows(text: str, name: str) -> Iterator[Unit]:
-    for number, line in enumerate(text.splitlines(), start=1):
+@dataclass
+class RowBlock:
+    """Consecutive lines of a JSON Lines file as UTF-8 bytes, not decoded or parsed yet: a parallel worker
+    does that for the rows it labels, so the process reading the file only cuts it into blocks.
+    `first_line` numbers errors."""
+
+    data: bytes
+    name: str
+    first_line: int
+
+    def units(self) -> list[Unit]:
+        try:
+            text = self.data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = self.first_line + self.data.count(b"\n", 0, exc.start)
+            raise DocumentReadError(f"{self.name}:{line}: not valid UTF-8 (the file began as UTF-8)") from exc
+        return list(_jsonl_rows(text, self.name, self.first_line))
+
+
+def jsonl_blocks(path: Path, lines: int, max_bytes: int = MAX_FILE_BYTES) -> Iterator[RowBlock]:
+    """A .jsonl file as blocks of `lines` lines (raises DocumentReadError when it cannot be read at all).
+
+    A file that begins as UTF-8 is cut as it is, and each block decoded where it is parsed; any other
+    encoding is detected and decoded here, and its blocks re-encoded as UTF-8."""
+    _check_file(path, max_bytes)
+    data = _read_bytes(path)
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+    if b"\x00" in data[:8192] or not _begins_as_utf8(data):
+        data = decode_text(data, str(path)).encode("utf-8")
+    start, number = 0, 1
+    while start < len(data):
+        end = start
+        for _ in range(lines):
+            end = data.find(b"\n", end) + 1
+            if not end:
+                end = len(data)
+                break
+        yield RowBlock(data[start:end], str(path), number)
+        start, number = end, number + lines
+
+
+def _begins_as_utf8(data: bytes, sample: int = 65536) -> bool:
+    head = data[:sample]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return len(data) > sample and exc.start >= len(head) - 3  # only a character cut by the sample's end
+    return True
+
+
+def _jsonl_rows(text: str, name: str, first_line: int = 1) -> Iterator[Unit]:
+    # Lines end at "\n" only: JSON strings may hold U+2028 or U+0085 raw, which str.splitlines would cut at.
+    for number, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         try:

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from classifier.errors import DocumentReadError
-from classifier.readers import decode_text, read_units
+from classifier.readers import decode_text, jsonl_blocks, read_units
 
 TEXT = "加快数字政府建设。\n\n推进一网通办，让数据多跑路。\n"
 
@@ -87,3 +87,31 @@ def test_oversized_file_refused(tmp_path):
 def test_decode_rejects_undecodable_bytes():
     with pytest.raises(DocumentReadError):
         decode_text(bytes(range(128, 256)) * 3 + b"\x00", "x.txt")
+
+
+def _rows_of(blocks) -> list[str]:
+    return [unit.text for block in blocks for unit in block.units()]
+
+
+def test_jsonl_blocks_cut_lines_and_number_them(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    lines = [json.dumps({"id": i, "text": f"第{i}段\u2028同一行"}, ensure_ascii=False) for i in range(7)]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8"))  # BOM, CRLF, no final newline
+    blocks = list(jsonl_blocks(path, 3))
+    assert [b.first_line for b in blocks] == [1, 4, 7]
+    assert _rows_of(blocks) == [f"第{i}段\u2028同一行" for i in range(7)]
+
+
+def test_jsonl_blocks_of_a_gb18030_file_are_decoded_once_and_sent_as_utf8(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes("".join(f'{{"text": "数据安全{i}"}}\n' for i in range(5)).encode("gb18030"))
+    assert _rows_of(jsonl_blocks(path, 2)) == [f"数据安全{i}" for i in range(5)]
+
+
+def test_a_utf8_table_with_bad_bytes_late_names_the_line(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    good = "".join(f'{{"text": "数字政府建设第{i}条"}}\n' for i in range(4000)).encode("utf-8")
+    assert len(good) > 65536
+    path.write_bytes(good + b'{"text": "\xff\xfe"}\n')
+    with pytest.raises(DocumentReadError, match=r"rows.jsonl:4001: not valid UTF-8"):
+        _rows_of(jsonl_blocks(path, 1024))
