@@ -2,8 +2,11 @@
 surrogates, integers beyond 64 bits), so that nothing readable or writable before becomes an error."""
 
 import json
+import re
 
 import orjson
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def loads(line: str):
@@ -22,9 +25,19 @@ def dumps(value, fallback=None) -> str:
     except TypeError:
         if fallback is not None:
             return fallback(value)
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return _standard_dumps(value)
 
 
-def dumps_line(record) -> str:
-    """One record as a line of JSON Lines."""
-    return dumps(record) + "\n"
+def dumps_line(record) -> bytes:
+    """One record as a line of JSON Lines, UTF-8 encoded."""
+    try:
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError:
+        return (_standard_dumps(record) + "\n").encode("utf-8")
+
+
+def _standard_dumps(value) -> str:
+    # A lone surrogate (read from a "\ud800" escape) cannot be encoded as UTF-8: written back as the same
+    # escape, the line stays valid JSON for the same value.
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

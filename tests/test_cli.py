@@ -221,3 +221,17 @@ def test_a_table_broken_late_is_left_out_of_document_summaries(run, docs):
     broken = _table_broken_after_the_first_chunk(docs)
     result = run("label", str(broken), str(docs / "a.txt"), "--unit", "document")
     assert [s["file"][-5:] for s in lines(result.stdout)] == ["a.txt"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_lone_surrogate_in_a_row_is_written_back_as_its_escape(run, tmp_path, fmt):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"id": 1, "text": "\\ud800数据安全保护"}\n', encoding="utf-8")
+    out = tmp_path / f"out.{fmt}"
+    result = run("label", str(rows), "-o", str(out), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "\\ud800数据安全保护" in text
+    if fmt == "jsonl":
+        assert json.loads(text)["text"] == "\ud800数据安全保护"
+    assert run("label", str(rows), "--format", fmt).exit_code == 0  # stdout too

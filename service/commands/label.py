@@ -82,8 +82,8 @@ def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_ad
                     if labelled.failed:
                         out.discard(labelled.item)
                         continue
-                    text = labelled.text if labelled.text is not None else out.format.render(labelled.records)
-                    out.write(text, labelled.item if labelled.finished else None)
+                    data = labelled.output if labelled.output is not None else out.format.render(labelled.records)
+                    out.write(data, labelled.item if labelled.finished else None)
     except KeyboardInterrupt:
         click.echo(out.interrupted(), err=True)
         sys.exit(130)

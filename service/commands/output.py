@@ -21,13 +21,13 @@ from classifier.batch import render_jsonl
 
 
 class LineFormat:
-    """Turns records into output text: JSON lines, or CSV rows with one header."""
+    """Turns records into output bytes (UTF-8): JSON lines, or CSV rows with one header."""
 
     def __init__(self, fmt: str, keys: list[str], header_written: bool = False):
         self.fmt, self.keys = fmt, keys
         self.fields: list[str] | None = [] if header_written else None
 
-    def render(self, records: list[dict]) -> str:
+    def render(self, records: list[dict]) -> bytes:
         if self.fmt == "jsonl":
             return render_jsonl(records)
         buffer = io.StringIO()
@@ -38,7 +38,8 @@ class LineFormat:
                 csv.DictWriter(buffer, fieldnames=self.fields).writeheader()
             fields = self.fields or list(row)
             csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore", restval="").writerow(row)
-        return buffer.getvalue()
+        # A lone surrogate (from a JSON "\\ud800" escape in the input) is not UTF-8: kept as that escape.
+        return buffer.getvalue().encode("utf-8", errors="backslashreplace")
 
 
 def _csv_row(record: dict, keys: list[str]) -> dict:
@@ -61,16 +62,16 @@ class StdoutOutput:
     def __init__(self, fmt: str, keys: list[str]):
         self.fmt, self.keys = fmt, keys
         self.format = LineFormat(fmt, keys)
-        self.held: list[str] = []  # the current input's text, written when it is finished
+        self.held: list[bytes] = []  # the current input's output, written when it is finished
         self.written = False
 
     def done(self, item: str) -> bool:
         return False
 
-    def write(self, text: str, finished_item: str | None) -> None:
-        self.held.append(text)
+    def write(self, data: bytes, finished_item: str | None) -> None:
+        self.held.append(data)
         if finished_item is not None:
-            sys.stdout.write("".join(self.held))
+            sys.stdout.buffer.write(b"".join(self.held))
             self.held, self.written = [], True
 
     def discard(self, item: str) -> None:
@@ -79,7 +80,7 @@ class StdoutOutput:
             self.format = LineFormat(self.fmt, self.keys)
 
     def finish(self) -> None:
-        sys.stdout.flush()
+        sys.stdout.buffer.flush()
 
     def interrupted(self) -> str:
         return "interrupted"
@@ -99,8 +100,7 @@ class FileOutput:
                 stale.unlink(missing_ok=True)
         size = self.partial.stat().st_size if self.partial.exists() else 0
         self.format = LineFormat(fmt, keys, header_written=size > 0)
-        newline = "" if fmt == "csv" else None
-        self.handle = open(self.partial, "a", encoding="utf-8", newline=newline)  # noqa: SIM115  (closed in finish)
+        self.handle = open(self.partial, "ab")  # noqa: SIM115  (closed in finish)
         self.log = open(self.progress, "a", encoding="utf-8")  # noqa: SIM115
 
     def _restore(self) -> None:
@@ -122,13 +122,13 @@ class FileOutput:
     def discard(self, item: str) -> None:
         """Cut the file back to the end of the last finished input."""
         size = max(self.finished.values(), default=0)
-        self.handle.seek(size)  # sizes come from tell(), so they are valid positions
-        self.handle.truncate()
+        self.handle.truncate(size)
+        self.handle.seek(size)
         if size == 0:  # a CSV header went with the dropped lines
             self.format = LineFormat(self.format.fmt, self.format.keys)
 
-    def write(self, text: str, finished_item: str | None) -> None:
-        self.handle.write(text)
+    def write(self, data: bytes, finished_item: str | None) -> None:
+        self.handle.write(data)
         if finished_item is not None:
             self.handle.flush()
             os.fsync(self.handle.fileno())
