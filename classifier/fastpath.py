@@ -21,7 +21,9 @@ _SMALL_BATCH = 64  # up to this many rows, gather every theme's weights at once
 # From this many texts in one call (batch labelling, never a service slice) a sparse product scores them.
 _SPARSE_PRODUCT_FROM = 128
 _PROBE_IN_STEPS_FROM = 2048  # unresolved keys; below this a fixed probe window takes fewer numpy calls
-_MEMO_LIMIT = 50_000  # bounds the token memo (and memory) of a long-running process
+_MEMO_LIMIT = 50_000
+# log(n) + 1 at index n for term counts below 1024 (index 0 unused), as the vectorizer computes it on floats
+_LOG_TF_PLUS_ONE = np.log(np.arange(1024, dtype=np.float64).clip(1)) + 1.0  # bounds the token memo (and memory) of a long-running process
 
 
 class _KeyTable:
@@ -315,7 +317,8 @@ class CompiledScorer:
     def _tfidf(self, rows: np.ndarray, columns: np.ndarray, count: int):
         """(rows, columns, values) of the union's TF-IDF rows for feature occurrences, sorted by row: each
         block's l2-normalised TF-IDF times the block's transformer weight, as the FeatureUnion gives."""
-        combined = rows * self.width + columns
+        bits = int(self.width).bit_length()  # (row, column) packed in one integer: shifts, not division
+        combined = (rows << bits) | columns
         combined.sort()
         # np.unique(..., return_counts=True), without its per-call overhead
         first = np.empty(len(combined), dtype=bool)
@@ -324,14 +327,17 @@ class CompiledScorer:
         starts = first.nonzero()[0]
         counts = np.diff(starts, append=len(combined))
         combined = combined[starts]
-        rows = combined // self.width
-        columns = combined - rows * self.width
+        rows = combined >> bits
+        columns = combined & ((1 << bits) - 1)
         blocks = np.searchsorted(self.block_starts, columns, side="right") - 1
         tf = counts.astype(np.float64)
-        if self.sublinear.all():
-            tf = np.log(tf) + 1.0
-        elif self.sublinear.any():
-            tf = np.where(self.sublinear[blocks], np.log(tf) + 1.0, tf)
+        if self.sublinear.any():
+            # log(count) + 1 as the vectorizer computes it; counts are small, so mostly looked up
+            logged = _LOG_TF_PLUS_ONE.take(counts, mode="clip")
+            large = counts >= len(_LOG_TF_PLUS_ONE)
+            if large.any():
+                logged[large] = np.log(tf[large]) + 1.0
+            tf = logged if self.sublinear.all() else np.where(self.sublinear[blocks], logged, tf)
         values = tf * self.idf[columns]
         group = rows * len(self.blocks) + blocks
         norms = np.sqrt(np.bincount(group, weights=values * values, minlength=count * len(self.blocks)))

@@ -4,7 +4,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_SPACES = re.compile(r"\s+")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # A space between two CJK characters is layout (PDF extraction, justified text), not meaning.
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uf900-\ufaff]) (?=[\u3000-\u9fff\uf900-\ufaff])")
@@ -33,8 +32,10 @@ def normalize_text(text: str) -> str:
         text = _to_simplified().convert(text)
     except UnicodeEncodeError:  # lone surrogates (e.g. from a JSON "\\ud800" escape) are not text
         text = _to_simplified().convert(_SURROGATES.sub("\ufffd", text))
-    text = _SPACES.sub(" ", text).strip()
-    return _CJK_GAP.sub("", text)
+    # Whitespace runs → one space, ends stripped: what re.sub(r"\s+", " ", text).strip() gives (str.split and
+    # the regex share one definition of whitespace), in a fraction of the time.
+    text = " ".join(text.split())
+    return _CJK_GAP.sub("", text) if " " in text else text
 
 
 def normalize_all(texts):

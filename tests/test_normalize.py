@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from classifier.normalize import normalize_text
 
@@ -37,3 +39,12 @@ def test_fast_nfkc_equals_plain_nfkc():
     for sample in samples:
         assert normalize_text(sample) == normalize_text(unicodedata.normalize("NFKC", sample))
         assert unicodedata.is_normalized("NFKC", normalize_text(sample).replace(" ", ""))
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\u200b数据a。,")), max_size=40)
+)
+def test_whitespace_folding_equals_the_regex_definition(text):
+    import re
+
+    assert " ".join(text.split()) == re.sub(r"\s+", " ", text).strip()
