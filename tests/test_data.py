@@ -65,3 +65,16 @@ def test_every_theme_has_enough_examples(rows, themes):
 def test_seed_page_is_labelled(rows):
     seed = [row for _, row in rows if row["source"] == "seed"]
     assert len(seed) == 55
+
+
+def test_no_authored_paragraph_reproduces_a_real_one():
+    """Authored paragraphs are written fresh: none may reproduce a paragraph of the real documents we have
+    (the unlabelled corpus and the evaluation file), as writers recalling well-known statutes did."""
+    from training.provenance import ReferenceIndex, near_copies
+
+    shared = paths.project_root().parent / "shared"
+    references = [shared / "corpus" / "paragraphs.jsonl", shared / "benchmark" / "dev.jsonl"]
+    if not all(p.is_file() for p in references):
+        pytest.skip("the real reference documents are not beside the project")
+    copies = near_copies(LABELS, ReferenceIndex(references))
+    assert not copies, [f"{c.path.name}:{c.id} ({c.share:.0%})" for c in copies[:20]]

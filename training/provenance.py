@@ -1,0 +1,105 @@
+"""Near-copies of real text in the authored labels: paragraphs that reproduce a real document.
+
+Writers (people or models) reproduce well-known statutes and reports from memory without meaning to.
+Such a paragraph is not fresh writing, and if the same document is in the evaluation data it inflates
+the scores. A labelled paragraph is a near-copy when a large share of its character 8-grams occurs in
+one single real paragraph of the reference files (JSON Lines with a `text` field).
+
+Run: `python -m training.provenance REFERENCE.jsonl... [--drop]` — lists near-copies; `--drop` removes
+them from the label files (the seed page, which the project was given as labelled input, is exempt).
+"""
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from classifier import paths
+
+from .dataset import label_files
+
+GRAM = 8  # characters: long enough that shared grams mean shared wording, not shared vocabulary
+MAX_SHARE = 0.4  # of a paragraph's 8-grams found in one real paragraph
+MIN_CHARS = 20  # shorter lines (headings) are stock phrases that every document shares
+EXEMPT_SOURCES = ("seed",)
+
+
+@dataclass
+class NearCopy:
+    path: Path
+    id: str
+    share: float
+    text: str
+    original: str
+
+
+def grams(text: str) -> set[str]:
+    return {text[i : i + GRAM] for i in range(len(text) - GRAM + 1)}
+
+
+class ReferenceIndex:
+    """Which real paragraphs contain each 8-gram."""
+
+    def __init__(self, references: list[Path]):
+        self.texts: list[str] = []
+        self.holders: dict[str, list[int]] = defaultdict(list)
+        for path in references:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    self._add(json.loads(line)["text"])
+
+    def _add(self, text: str) -> None:
+        number = len(self.texts)
+        self.texts.append(text)
+        for gram in grams(text):
+            self.holders[gram].append(number)
+
+    def closest(self, text: str) -> tuple[float, str]:
+        """(share of the text's 8-grams in the one real paragraph that has most of them, that paragraph)."""
+        own = grams(text)
+        counts = Counter(number for gram in own for number in self.holders.get(gram, ()))
+        if not own or not counts:
+            return 0.0, ""
+        number, shared = counts.most_common(1)[0]
+        return shared / len(own), self.texts[number]
+
+
+def near_copies(labels: Path, index: ReferenceIndex) -> list[NearCopy]:
+    found = []
+    for path in label_files(labels):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if len(row["text"]) < MIN_CHARS or row.get("source") in EXEMPT_SOURCES:
+                continue
+            share, original = index.closest(row["text"])
+            if share >= MAX_SHARE:
+                found.append(NearCopy(path, row["id"], share, row["text"], original))
+    return found
+
+
+def drop(copies: list[NearCopy]) -> None:
+    """Rewrite each label file without its near-copies."""
+    by_file: dict[Path, set[str]] = defaultdict(set)
+    for copy in copies:
+        by_file[copy.path].add(copy.id)
+    for path, ids in by_file.items():
+        kept = [line for line in path.read_text(encoding="utf-8").splitlines() if json.loads(line)["id"] not in ids]
+        path.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+
+
+@click.command()
+@click.argument("references", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--drop", "drop_them", is_flag=True, help="Remove the near-copies from the label files.")
+def main(references: tuple[Path, ...], drop_them: bool) -> None:
+    copies = near_copies(paths.labels_dir(), ReferenceIndex(list(references)))
+    for copy in copies:
+        click.echo(f"{copy.path.name}\t{copy.id}\t{copy.share:.2f}\t{copy.text[:60]}")
+    click.echo(f"{len(copies)} near-copies (>= {MAX_SHARE:.0%} of {GRAM}-grams in one real paragraph)", err=True)
+    if drop_them:
+        drop(copies)
+
+
+if __name__ == "__main__":
+    main()
