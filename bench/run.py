@@ -346,7 +346,7 @@ def render(m: dict, args) -> str:
         "",
         f"Machine: {machine()}.",
         "",
-        "## Batch labelling (one process)",
+        "## Batch labelling",
         "",
         "| path | paragraphs/s | µs/paragraph |",
         "|---|---|---|",
@@ -358,7 +358,6 @@ def render(m: dict, args) -> str:
         f"{m['cli_n'] / m['wall_1']:,.0f} | {m['wall_1'] / m['cli_n'] * 1e6:,.0f} |",
         f"| product: CLI wall time incl. start-up, `--jobs 2` (same file) | {m['cli_n'] / m['wall_2']:,.0f} | "
         f"{m['wall_2'] / m['cli_n'] * 1e6:,.0f} |",
-        "",
         f"| reference: two independent 1-process runs side by side, one on each half of the file | "
         f"{m['cli_n'] / m['wall_halves']:,.0f} | {m['wall_halves'] / m['cli_n'] * 1e6:,.0f} |",
         "",
