@@ -31,18 +31,19 @@ class BatchReport:
 
 @dataclass
 class Chunk:
-    """Consecutive units of one input, as units or as a block of JSON lines to parse; `start` is the index
-    of the first unit in that input (for document paragraphs). A chunk with a `failure` carries nothing
-    but the reason its input could not be read."""
+    """Consecutive units of one input: read (`units`), or a block of JSON lines parsed where the chunk is
+    labelled (`rows`). `start` is the index of the first unit in that input (for document paragraphs). A
+    chunk with a `failure` carries nothing but the reason its input could not be read."""
 
     item: str
     start: int
-    units: list[Unit] | RowBlock
+    units: list[Unit]
     last: bool  # the input's final chunk
     failure: str | None = None
+    rows: RowBlock | None = None
 
     def read_units(self) -> list[Unit]:
-        return self.units.units() if isinstance(self.units, RowBlock) else self.units
+        return self.rows.units() if self.rows is not None else self.units
 
 
 @dataclass
@@ -85,21 +86,25 @@ def iter_chunks(items: list[str], size: int = CHUNK) -> Iterator[Chunk]:
 
 
 def _chunks_of(item: str, size: int) -> Iterator[Chunk]:
-    """One input's chunks; each is read one ahead, so the last is known as such."""
+    """One input's chunks (at least one, maybe empty); each is read one ahead, so the last is known."""
     if item != STDIN and Path(item).suffix.lower() == ".jsonl":
-        blocks: Iterator = jsonl_blocks(Path(item), size)
-    else:
-        units = read_input(item)
-        blocks = iter(lambda: list(islice(units, size)), [])
-    start, block = 0, next(blocks, [])
+        blocks = jsonl_blocks(Path(item), size)
+        block = next(blocks, None)
+        if block is None:
+            yield Chunk(item, 0, [], True)
+        while block is not None:
+            following = next(blocks, None)
+            yield Chunk(item, 0, [], following is None, rows=block)  # rows keep their fields, not a number
+            block = following
+        return
+    units = read_input(item)
+    start, piece = 0, list(islice(units, size))
     while True:
-        following = next(blocks, None)
-        yield Chunk(item, start, block, following is None)
-        if following is None:
+        following = list(islice(units, size))
+        yield Chunk(item, start, piece, not following)
+        if not following:
             return
-        if isinstance(block, list):  # paragraphs are numbered within their document; rows keep their fields
-            start += len(block)
-        block = following
+        start, piece = start + len(piece), following
 
 
 def render_jsonl(records: list[dict]) -> bytes:

@@ -235,3 +235,11 @@ def test_a_lone_surrogate_in_a_row_is_written_back_as_its_escape(run, tmp_path, 
     if fmt == "jsonl":
         assert json.loads(text)["text"] == "\ud800数据安全保护"
     assert run("label", str(rows), "--format", fmt).exit_code == 0  # stdout too
+
+
+def test_an_empty_table_is_a_finished_input(run, docs, tmp_path):
+    empty = docs / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("label", str(empty), str(docs / "a.txt"), "-o", str(out))
+    assert result.exit_code == 0 and "labelled 2 units from 2 file(s)" in result.stderr
