@@ -21,9 +21,9 @@ _SMALL_BATCH = 64  # up to this many rows, gather every theme's weights at once
 # From this many texts in one call (batch labelling, never a service slice) a sparse product scores them.
 _SPARSE_PRODUCT_FROM = 128
 _PROBE_IN_STEPS_FROM = 2048  # unresolved keys; below this a fixed probe window takes fewer numpy calls
-_MEMO_LIMIT = 50_000
+_MEMO_LIMIT = 50_000  # bounds the token memo (and memory) of a long-running process
 # log(n) + 1 at index n for term counts below 1024 (index 0 unused), as the vectorizer computes it on floats
-_LOG_TF_PLUS_ONE = np.log(np.arange(1024, dtype=np.float64).clip(1)) + 1.0  # bounds the token memo (and memory) of a long-running process
+_LOG_TF_PLUS_ONE = np.log(np.arange(1024, dtype=np.float64).clip(1)) + 1.0
 
 
 class _KeyTable:
