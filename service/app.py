@@ -1,5 +1,6 @@
 """The Flask application factory. It loads the model once and never trains."""
 
+import gc
 import os
 from pathlib import Path
 
@@ -52,4 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(page)
     register_error_handlers(app)
+    # What is loaded now (the model's tables and dictionaries, Flask, numpy) lives as long as the worker:
+    # moved out of the collector's reach, full collections no longer walk it between requests.
+    gc.freeze()
     return app
