@@ -343,6 +343,13 @@ class CompiledScorer:
         norms = np.sqrt(np.bincount(group, weights=values * values, minlength=count * len(self.blocks)))
         return rows, columns, values * (self.block_weight[blocks] / norms[group])
 
+    def prepare_for_batches(self) -> None:
+        """Pay now what the first large batch would: importing scipy and laying out the weights for it.
+        Batch labelling calls this at start-up, so forked workers share both."""
+        import scipy.sparse  # noqa: F401
+
+        self._columns_by_theme()
+
     def _columns_by_theme(self) -> np.ndarray:
         """The weights laid out (column, theme), as the sparse product reads them; made on first use."""
         laid_out = self.__dict__.get("_weights_by_column")
