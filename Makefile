@@ -52,5 +52,6 @@ clean: ## Remove the virtualenv, models and caches
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 bench: $(MODEL) ## Product vs baseline: labelling, latency, service load (wrk), memory, training time → docs/benchmarks.md
-	@command -v wrk >/dev/null || (apt-get install -y -q wrk >/dev/null 2>&1 || echo "wrk not installed: service load runs skipped")
+	@command -v wrk >/dev/null || ((apt-get update -q && apt-get install -y -q wrk) >/dev/null 2>&1 \
+		|| echo "wrk not installed: service load runs skipped")
 	$(BIN)/python -m bench.run --model $(MODEL)
