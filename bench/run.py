@@ -80,11 +80,15 @@ def product_labelling(model, corpus_copy: Path, out: Path) -> tuple[float, int]:
     return (time.perf_counter() - start) / report.units, report.units
 
 
-def cli_wall_time(model_path: Path, corpus_copy: Path, jobs: int) -> float:
+def label_command(model_path: Path, corpus_copy: Path, jobs: int = 1) -> list[str]:
     out = corpus_copy.with_suffix(f".out{jobs}.jsonl")
-    command = [str(BIN / "policy-themes"), "label", str(corpus_copy), "--model", str(model_path), "-o", str(out)]
+    return [str(BIN / "policy-themes"), "label", str(corpus_copy), "--model", str(model_path), "-o", str(out),
+            "--jobs", str(jobs)]  # fmt: skip
+
+
+def cli_wall_time(model_path: Path, corpus_copy: Path, jobs: int) -> float:
     start = time.perf_counter()
-    subprocess.run([*command, "--jobs", str(jobs)], check=True, capture_output=True)
+    subprocess.run(label_command(model_path, corpus_copy, jobs), check=True, capture_output=True)
     return time.perf_counter() - start
 
 
@@ -97,11 +101,7 @@ def two_processes_wall_time(model_path: Path, corpus_copy: Path) -> float:
     halves[1].write_bytes(b"".join(lines[len(lines) // 2 :]))
     start = time.perf_counter()
     runs = [
-        subprocess.Popen(
-            [str(BIN / "policy-themes"), "label", str(half), "--model", str(model_path), "-o", str(half) + ".out"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        subprocess.Popen(label_command(model_path, half), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for half in halves
     ]
     if any(run.wait() != 0 for run in runs):

@@ -2,11 +2,10 @@
 surrogates, integers beyond 64 bits), so that nothing readable or writable before becomes an error."""
 
 import json
-import re
 
 import orjson
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+from .normalize import LONE_SURROGATES
 
 
 def loads(line: str):
@@ -40,4 +39,4 @@ def _standard_dumps(value) -> str:
     # A lone surrogate (read from a "\ud800" escape) cannot be encoded as UTF-8: written back as the same
     # escape, the line stays valid JSON for the same value.
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return LONE_SURROGATES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

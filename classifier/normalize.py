@@ -4,7 +4,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
+# Lone surrogates (a JSON "\\ud800" escape decodes to one) are not text: no codec or engine takes them.
+LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 # A space between two CJK characters is layout (PDF extraction, justified text), not meaning.
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uf900-\ufaff]) (?=[\u3000-\u9fff\uf900-\ufaff])")
 
@@ -31,7 +32,7 @@ def normalize_text(text: str) -> str:
     try:
         text = _to_simplified().convert(text)
     except UnicodeEncodeError:  # lone surrogates (e.g. from a JSON "\\ud800" escape) are not text
-        text = _to_simplified().convert(_SURROGATES.sub("\ufffd", text))
+        text = _to_simplified().convert(LONE_SURROGATES.sub("\ufffd", text))
     # Whitespace runs → one space, ends stripped: what re.sub(r"\s+", " ", text).strip() gives (str.split and
     # the regex share one definition of whitespace), in a fraction of the time.
     text = " ".join(text.split())

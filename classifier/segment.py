@@ -10,9 +10,10 @@ import logging
 import re
 import threading
 
+from .normalize import LONE_SURROGATES
+
 _KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]{2,}")
 _INIT_LOCK = threading.Lock()
-_SURROGATES = re.compile("[\ud800-\udfff]")
 ENGINES = ("rjieba", "jieba")
 # A high frequency makes the engine keep a policy term whole even where its parts are common words.
 USER_WORD_FREQ = 200000
@@ -57,7 +58,7 @@ class Segmenter:
         try:
             return cut(text)
         except UnicodeEncodeError:  # lone surrogates are not text; one replacement char each keeps offsets
-            return cut(_SURROGATES.sub("\ufffd", text))
+            return cut(LONE_SURROGATES.sub("\ufffd", text))
 
     def remember(self, enabled: bool) -> None:
         """Cache results while training: cross-validation segments each paragraph once, not per fold."""

@@ -17,8 +17,10 @@ from pathlib import Path
 import click
 
 from classifier import paths
+from classifier.readers import read_units
+from classifier.themes import load_themes
 
-from .dataset import label_files
+from .dataset import load_examples
 
 GRAM = 8  # characters: long enough that shared grams mean shared wording, not shared vocabulary
 MAX_SHARE = 0.4  # of a paragraph's 8-grams found in one real paragraph
@@ -46,9 +48,8 @@ class ReferenceIndex:
         self.texts: list[str] = []
         self.holders: dict[str, list[int]] = defaultdict(list)
         for path in references:
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    self._add(json.loads(line)["text"])
+            for unit in read_units(path):
+                self._add(unit.text)
 
     def _add(self, text: str) -> None:
         number = len(self.texts)
@@ -67,15 +68,15 @@ class ReferenceIndex:
 
 
 def near_copies(labels: Path, index: ReferenceIndex) -> list[NearCopy]:
+    keys = [t.key for t in load_themes(paths.themes_file(labels))]
     found = []
-    for path in label_files(labels):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if len(row["text"]) < MIN_CHARS or row.get("source") in EXEMPT_SOURCES:
-                continue
-            share, original = index.closest(row["text"])
-            if share >= MAX_SHARE:
-                found.append(NearCopy(path, row["id"], share, row["text"], original))
+    for example in load_examples(labels, keys):
+        if len(example.text) < MIN_CHARS or example.source in EXEMPT_SOURCES:
+            continue
+        share, original = index.closest(example.text)
+        if share >= MAX_SHARE:
+            path = Path(example.where.rsplit(":", 1)[0])
+            found.append(NearCopy(path, example.id, share, example.text, original))
     return found
 
 

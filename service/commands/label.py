@@ -68,7 +68,8 @@ def label(inputs, output, fmt, unit, threshold, explain, progress, jobs, dask_ad
         raise click.UsageError("--resume cannot skip what was read from stdin; give files")
     keep_freed_memory()
     model = load_chosen_model(model_file)
-    model.scorer.prepare_for_batches()
+    if not dask_address:  # this process, or workers forked from it, will score
+        model.scorer.prepare_for_batches()
     report = BatchReport()
     out = open_output(output, fmt, model.keys, resume)
     # JSON Lines per paragraph is rendered where it is labelled; CSV needs one header, summaries every chunk.

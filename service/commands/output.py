@@ -27,6 +27,10 @@ class LineFormat:
         self.fmt, self.keys = fmt, keys
         self.fields: list[str] | None = [] if header_written else None
 
+    def forget_header(self) -> None:
+        """The header went with lines that were dropped: the next rows write it again."""
+        self.fields = None
+
     def render(self, records: list[dict]) -> bytes:
         if self.fmt == "jsonl":
             return render_jsonl(records)
@@ -60,7 +64,6 @@ def _csv_row(record: dict, keys: list[str]) -> dict:
 
 class StdoutOutput:
     def __init__(self, fmt: str, keys: list[str]):
-        self.fmt, self.keys = fmt, keys
         self.format = LineFormat(fmt, keys)
         self.held: list[bytes] = []  # the current input's output, written when it is finished
         self.written = False
@@ -76,8 +79,8 @@ class StdoutOutput:
 
     def discard(self, item: str) -> None:
         self.held = []
-        if not self.written:  # a CSV header went with the dropped lines
-            self.format = LineFormat(self.fmt, self.keys)
+        if not self.written:
+            self.format.forget_header()
 
     def finish(self) -> None:
         sys.stdout.buffer.flush()
@@ -112,20 +115,23 @@ class FileOutput:
                     self.finished[entry["input"]] = entry["bytes"]
                 except (json.JSONDecodeError, KeyError, TypeError):
                     break  # a torn last line: everything before it is sound
-        size = max(self.finished.values(), default=0)
         with open(self.partial, "r+b") as handle:
-            handle.truncate(size)
+            handle.truncate(self.committed)
+
+    @property
+    def committed(self) -> int:
+        """Bytes of the partial file that finished inputs wrote."""
+        return max(self.finished.values(), default=0)
 
     def done(self, item: str) -> bool:
         return item in self.finished
 
     def discard(self, item: str) -> None:
         """Cut the file back to the end of the last finished input."""
-        size = max(self.finished.values(), default=0)
-        self.handle.truncate(size)
-        self.handle.seek(size)
-        if size == 0:  # a CSV header went with the dropped lines
-            self.format = LineFormat(self.format.fmt, self.format.keys)
+        self.handle.truncate(self.committed)
+        self.handle.seek(self.committed)
+        if not self.committed:
+            self.format.forget_header()
 
     def write(self, data: bytes, finished_item: str | None) -> None:
         self.handle.write(data)
@@ -147,7 +153,7 @@ class FileOutput:
         self.handle.close()
         self.log.close()
         with open(self.partial, "r+b") as handle:
-            handle.truncate(max(self.finished.values(), default=0))
+            handle.truncate(self.committed)
         return (
             f"interrupted: {len(self.finished)} finished input(s) are in {self.partial}; "
             "run the same command again with --resume to finish"
