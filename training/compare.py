@@ -23,9 +23,13 @@ PRODUCT = ModelConfig()
 VARIANTS = [
     (
         "product: words (weight 0.5) + chars 2-3, terms in >= 0.05% of paragraphs, dictionary, sublinear, "
-        "balanced, C=8, pooling 0.3",
+        "balanced, C=8, pooling 0.3, LR blended half and half with NB-scaled LR",
         PRODUCT,
     ),
+    ("plain logistic regression (no NB-scaled half)", replace(PRODUCT, nb_share=0.0)),
+    ("NB-scaled logistic regression only", replace(PRODUCT, nb_share=1.0)),
+    ("NB-scaled share 0.3", replace(PRODUCT, nb_share=0.3)),
+    ("NB-scaled share 0.7", replace(PRODUCT, nb_share=0.7)),
     ("every term seen twice (min_df 2: 4x the features)", replace(PRODUCT, min_df=2)),
     ("words and word pairs 1-2", replace(PRODUCT, word_ngrams=(1, 2))),
     ("words and chars weighted equally", replace(PRODUCT, word_weight=1.0)),

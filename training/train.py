@@ -2,6 +2,9 @@
 
 import hashlib
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -52,20 +55,64 @@ def load_training_data(labels: Path) -> TrainingData:
     return TrainingData(themes, words, load_examples(labels, [t.key for t in themes]))
 
 
-def out_of_fold_scores(data: TrainingData, config: ModelConfig, folds: int) -> np.ndarray:
-    texts, gold = np.array(data.texts(), dtype=object), data.matrix()
-    scores = np.zeros(gold.shape)
+# What forked fold workers read: set just before the pool forks, so the data reaches them by inheritance
+# rather than by pickling or joblib's memory-mapping (which liblinear does not survive).
+_FOLD_INPUT: dict = {}
+
+
+def _fold_scores(train_idx: np.ndarray, test_idx: np.ndarray) -> np.ndarray:
+    """Fit on one fold's training part, score its held-out part (pooled, as the product scores)."""
+    data, config = _FOLD_INPUT["data"], _FOLD_INPUT["config"]
+    texts, gold = _FOLD_INPUT["texts"], _FOLD_INPUT["gold"]
     pipeline, segmenter = build_pipeline(data.user_words, config)
     segmenter.remember(True)
-    for train_idx, test_idx in KFold(folds, shuffle=True, random_state=0).split(texts):
-        pipeline.fit(list(texts[train_idx]), gold[train_idx].astype(int))
-        scores[test_idx] = pooled_scores(list(texts[test_idx]), pipeline.predict_proba, config.sentence_weight)
+    pipeline.fit(list(texts[train_idx]), gold[train_idx].astype(int))
+    return pooled_scores(list(texts[test_idx]), pipeline.predict_proba, config.sentence_weight)
+
+
+def _fold_pool(jobs: int):
+    """A pool of forked processes, or None where fork is unavailable or one job is asked for."""
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+def out_of_fold_scores(
+    data: TrainingData, config: ModelConfig, folds: int, jobs: int | None = None, meanwhile=None
+) -> np.ndarray:
+    """Out-of-fold scores, the folds fitted on `jobs` cores (default: all, up to the number of folds).
+
+    `meanwhile`, if given, runs in this process while the workers fit the folds (the final fit), so that
+    it overlaps them instead of following them.
+    """
+    texts, gold = np.array(data.texts(), dtype=object), data.matrix()
+    splits = list(KFold(folds, shuffle=True, random_state=0).split(texts))
+    _FOLD_INPUT.update(data=data, config=config, texts=texts, gold=gold)
+    scores = np.zeros(gold.shape)
+    try:
+        pool = _fold_pool(min(folds, jobs or os.cpu_count() or 1))
+        if pool is None:
+            results = [_fold_scores(train_idx, test_idx) for train_idx, test_idx in splits]
+            if meanwhile is not None:
+                meanwhile()
+        else:
+            with pool:
+                futures = [pool.submit(_fold_scores, train_idx, test_idx) for train_idx, test_idx in splits]
+                if meanwhile is not None:
+                    meanwhile()
+                results = [future.result() for future in futures]
+    finally:
+        _FOLD_INPUT.clear()
+    for (_, test_idx), fold_scores in zip(splits, results, strict=True):
+        scores[test_idx] = fold_scores
     return scores
 
 
-def cross_validate(data: TrainingData, config: ModelConfig, folds: int) -> tuple[dict, dict, np.ndarray]:
+def cross_validate(
+    data: TrainingData, config: ModelConfig, folds: int, meanwhile=None
+) -> tuple[dict, dict, np.ndarray]:
     """Thresholds chosen on out-of-fold scores, the metrics those thresholds give, and the scores."""
-    gold, scores = data.matrix(), out_of_fold_scores(data, config, folds)
+    gold, scores = data.matrix(), out_of_fold_scores(data, config, folds, meanwhile=meanwhile)
     thresholds = {k: best_threshold(gold[:, j], scores[:, j]) for j, k in enumerate(data.keys)}
     predicted = scores >= np.array([thresholds[k] for k in data.keys])
     rows = theme_rows(gold, predicted, data.keys)
@@ -89,11 +136,14 @@ class TrainingRun:
 def train(labels: Path, config: ModelConfig | None = None, folds: int = 5) -> TrainingRun:
     config = config or ModelConfig()
     data = load_training_data(labels)
-    thresholds, metrics, scores = cross_validate(data, config, folds)
     pipeline, segmenter = build_pipeline(data.user_words, config)
-    segmenter.remember(True)
-    pipeline.fit(data.texts(), data.matrix().astype(int))
-    segmenter.remember(False)
+
+    def fit_final() -> None:
+        segmenter.remember(True)
+        pipeline.fit(data.texts(), data.matrix().astype(int))
+        segmenter.remember(False)
+
+    thresholds, metrics, scores = cross_validate(data, config, folds, meanwhile=fit_final)
     model = ThemeModel(pipeline, data.themes, thresholds, _metadata(data, config, metrics))
     return TrainingRun(model, data.matrix(), scores)
 
