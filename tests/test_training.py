@@ -119,3 +119,40 @@ def test_loading_under_other_package_versions_warns(tiny_model, tmp_path):
     save_model(stale, path)
     with pytest.warns(UserWarning, match="trained with scikit-learn 0.1"):
         load_model(path)
+
+
+def _examples(sources: list[str], themes: list[tuple[str, ...]]):
+    from training.dataset import Example
+
+    return [Example(str(i), f"段落{i}", t, s, "x") for i, (s, t) in enumerate(zip(sources, themes, strict=True))]
+
+
+def test_thresholds_come_from_whole_documents_when_they_have_enough_positives():
+    from classifier.themes import Theme
+    from training.train import MIN_POSITIVES_FOR_THRESHOLD, TrainingData, choose_thresholds
+
+    n = MIN_POSITIVES_FOR_THRESHOLD
+    # Whole documents: positives score 0.4, negatives 0.2. The single paragraphs, enriched with hard negatives
+    # (0.45) and clear positives (0.8), would put the threshold above every document positive.
+    sources = ["authored/doc/work-report"] * (2 * n) + ["authored/work-report"] * (6 * n)
+    themes = [("youth",)] * n + [()] * n + [("youth",)] * (2 * n) + [()] * (4 * n)
+    scores = np.array([[0.4]] * n + [[0.2]] * n + [[0.8]] * (2 * n) + [[0.45]] * (4 * n))
+    theme = Theme("youth", "青年发展", "youth", "", core=True)
+    data = TrainingData([theme], [], _examples(sources, themes))
+    assert choose_thresholds(data, data.matrix(), scores, "documents")["youth"] <= 0.4
+    assert choose_thresholds(data, data.matrix(), scores, "all")["youth"] > 0.45
+
+
+def test_thresholds_come_from_all_paragraphs_when_documents_have_too_few_positives():
+    from classifier.themes import Theme
+    from training.train import MIN_POSITIVES_FOR_THRESHOLD, TrainingData, choose_thresholds
+
+    n = MIN_POSITIVES_FOR_THRESHOLD
+    # One positive among the documents; the single paragraphs hold the rest.
+    sources = ["authored/doc/news"] * n + ["authored/news"] * (3 * n)
+    themes = [("youth",)] + [()] * (n - 1) + [("youth",)] * n + [()] * (2 * n)
+    scores = np.array([[0.9]] + [[0.1]] * (n - 1) + [[0.35]] * n + [[0.3]] * (2 * n))
+    data = TrainingData([Theme("youth", "青年发展", "youth", "")], [], _examples(sources, themes))
+    chosen = choose_thresholds(data, data.matrix(), scores, "documents")
+    assert chosen == choose_thresholds(data, data.matrix(), scores, "all")
+    assert 0.3 < chosen["youth"] <= 0.35

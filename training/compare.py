@@ -23,9 +23,10 @@ PRODUCT = ModelConfig()
 VARIANTS = [
     (
         "product: words (weight 0.5) + chars 2-3, terms in >= 0.05% of paragraphs, dictionary, sublinear, "
-        "balanced, C=8, pooling 0.3, LR blended half and half with NB-scaled LR",
+        "balanced, C=8, pooling 0.3, LR blended half and half with NB-scaled LR, thresholds from whole documents",
         PRODUCT,
     ),
+    ("thresholds from all out-of-fold scores, not only whole documents", replace(PRODUCT, threshold_sample="all")),
     ("plain logistic regression (no NB-scaled half)", replace(PRODUCT, nb_share=0.0)),
     ("NB-scaled logistic regression only", replace(PRODUCT, nb_share=1.0)),
     ("NB-scaled share 0.3", replace(PRODUCT, nb_share=0.3)),

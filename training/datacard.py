@@ -15,7 +15,7 @@ def datacard() -> str:
     themes = Counter(t for e in data.examples for t in e.themes)
     registers = Counter(e.source.split("/")[-1] if e.source.startswith("authored") else e.source for e in data.examples)
     origins = Counter(
-        "whole documents" if "/doc/" in e.source else ("seed" if e.source == "seed" else "single paragraphs")
+        "seed" if e.source == "seed" else ("whole documents" if e.from_whole_document else "single paragraphs")
         for e in data.examples
     )
     multi = sum(len(e.themes) > 1 for e in data.examples)

@@ -17,6 +17,11 @@ class Example:
     source: str
     where: str  # file:line, for messages
 
+    @property
+    def from_whole_document(self) -> bool:
+        """Written as part of a whole document, or taken from a real one (the seed, Label Studio imports)."""
+        return "/doc/" in self.source or self.source == "seed" or self.source.startswith("labelstudio")
+
 
 # Second-pass labels kept for the agreement report; they label paragraphs that are already in the data.
 REVIEW_DIR = "review"

@@ -33,6 +33,9 @@ class ModelConfig:
     # Share of the Naive-Bayes-scaled model in each theme's blended linear model (classifier.linear); 0 is plain
     # logistic regression. Half and half wins on cross-validation and on real text (docs/modelling.md).
     nb_share: float = 0.5
+    # Which out-of-fold scores choose the thresholds: "documents" (paragraphs of whole documents, whose mix of
+    # substantive, passing and procedural paragraphs is like real text's) or "all" (docs/modelling.md).
+    threshold_sample: str = "documents"
 
     def as_dict(self) -> dict:
         return asdict(self)
