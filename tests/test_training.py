@@ -110,6 +110,19 @@ def test_best_threshold_separates_scores():
     assert 0.3 < best_threshold(gold, np.array([0.9, 0.8, 0.2, 0.1])) <= 0.8
 
 
+def test_best_threshold_keeps_the_boundary_at_a_half_across_a_level_plateau():
+    # Every threshold in (0.2, 0.9] separates the classes perfectly: 0.5 is as good as any, so it stays.
+    gold = np.array([True, True, False, False])
+    assert best_threshold(gold, np.array([0.95, 0.91, 0.2, 0.1])) == 0.5
+    # A clear gain away from 0.5 moves it: only thresholds above 0.7 reach F1 1.
+    assert best_threshold(gold, np.array([0.95, 0.91, 0.7, 0.1])) == 0.71
+    # A gain within the plateau does not: one false positive in 400 paragraphs.
+    many = np.array([True] * 200 + [False] * 200)
+    scores = np.array([0.9] * 200 + [0.55] + [0.1] * 199)
+    assert best_threshold(many, scores) == 0.5
+    assert best_threshold(many, scores, plateau=0.0) == 0.56
+
+
 def test_loading_under_other_package_versions_warns(tiny_model, tmp_path):
     import copy
 
