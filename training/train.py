@@ -4,6 +4,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,7 +79,11 @@ def _fold_pool(jobs: int):
 
 
 def out_of_fold_scores(
-    data: TrainingData, config: ModelConfig, folds: int, jobs: int | None = None, meanwhile=None
+    data: TrainingData,
+    config: ModelConfig,
+    folds: int,
+    jobs: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> np.ndarray:
     """Out-of-fold scores, the folds fitted on `jobs` cores (default: all, up to the number of folds).
 
@@ -119,6 +124,8 @@ def choose_thresholds(data: TrainingData, gold: np.ndarray, scores: np.ndarray, 
     so their mix is unlike real text's and would move the thresholds with every round; paragraphs written as
     whole documents carry the proportions of real documents.
     """
+    if sample not in ("documents", "all"):
+        raise ValueError(f"threshold sample must be 'documents' or 'all', not {sample!r}")
     documents = np.array([e.from_whole_document for e in data.examples], dtype=bool)
     thresholds = {}
     for j, key in enumerate(data.keys):
@@ -129,7 +136,7 @@ def choose_thresholds(data: TrainingData, gold: np.ndarray, scores: np.ndarray, 
 
 
 def cross_validate(
-    data: TrainingData, config: ModelConfig, folds: int, meanwhile=None
+    data: TrainingData, config: ModelConfig, folds: int, meanwhile: Callable[[], None] | None = None
 ) -> tuple[dict, dict, np.ndarray]:
     """Thresholds chosen on out-of-fold scores, the metrics those thresholds give, and the scores."""
     gold, scores = data.matrix(), out_of_fold_scores(data, config, folds, meanwhile=meanwhile)
