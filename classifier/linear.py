@@ -38,9 +38,9 @@ class BlendedLogisticRegression(ClassifierMixin, BaseEstimator):
 
     def fit(self, features, labels):
         features, labels = sparse.csr_matrix(features), np.asarray(labels)
-        plain = self._logistic().fit(features, labels) if self.nb_share < 1 else None
         coef, intercept = np.zeros((1, features.shape[1])), np.zeros(1)
-        if plain is not None:
+        if self.nb_share < 1:
+            plain = self._logistic().fit(features, labels)
             coef += (1 - self.nb_share) * plain.coef_
             intercept += (1 - self.nb_share) * plain.intercept_
         if self.nb_share > 0:

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -62,16 +63,17 @@ _FOLD_INPUT: dict = {}
 
 
 def _fold_scores(train_idx: np.ndarray, test_idx: np.ndarray) -> np.ndarray:
-    """Fit on one fold's training part, score its held-out part (pooled, as the product scores)."""
-    data, config = _FOLD_INPUT["data"], _FOLD_INPUT["config"]
+    """Fit on one fold's training part, score its held-out part (pooled, as the product scores).
+
+    Every fold refits the one pipeline (each worker its own forked copy), so its segmenter's memo
+    carries over from fold to fold."""
+    pipeline, sentence_weight = _FOLD_INPUT["pipeline"], _FOLD_INPUT["sentence_weight"]
     texts, gold = _FOLD_INPUT["texts"], _FOLD_INPUT["gold"]
-    pipeline, segmenter = build_pipeline(data.user_words, config)
-    segmenter.remember(True)
     pipeline.fit(list(texts[train_idx]), gold[train_idx].astype(int))
-    return pooled_scores(list(texts[test_idx]), pipeline.predict_proba, config.sentence_weight)
+    return pooled_scores(list(texts[test_idx]), pipeline.predict_proba, sentence_weight)
 
 
-def _fold_pool(jobs: int):
+def _fold_pool(jobs: int) -> ProcessPoolExecutor | None:
     """A pool of forked processes, or None where fork is unavailable or one job is asked for."""
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
@@ -92,22 +94,19 @@ def out_of_fold_scores(
     """
     texts, gold = np.array(data.texts(), dtype=object), data.matrix()
     splits = list(KFold(folds, shuffle=True, random_state=0).split(texts))
-    _FOLD_INPUT.update(data=data, config=config, texts=texts, gold=gold)
-    scores = np.zeros(gold.shape)
+    pipeline, segmenter = build_pipeline(data.user_words, config)
+    segmenter.remember(True)
+    _FOLD_INPUT.update(pipeline=pipeline, sentence_weight=config.sentence_weight, texts=texts, gold=gold)
+    pool = _fold_pool(min(folds, jobs or os.cpu_count() or 1))
     try:
-        pool = _fold_pool(min(folds, jobs or os.cpu_count() or 1))
-        if pool is None:
-            results = [_fold_scores(train_idx, test_idx) for train_idx, test_idx in splits]
+        with pool or nullcontext():
+            futures = [pool.submit(_fold_scores, *split) for split in splits] if pool else []
             if meanwhile is not None:
                 meanwhile()
-        else:
-            with pool:
-                futures = [pool.submit(_fold_scores, train_idx, test_idx) for train_idx, test_idx in splits]
-                if meanwhile is not None:
-                    meanwhile()
-                results = [future.result() for future in futures]
+            results = [f.result() for f in futures] if pool else [_fold_scores(*split) for split in splits]
     finally:
         _FOLD_INPUT.clear()
+    scores = np.zeros(gold.shape)
     for (_, test_idx), fold_scores in zip(splits, results, strict=True):
         scores[test_idx] = fold_scores
     return scores
