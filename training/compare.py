@@ -23,7 +23,7 @@ PRODUCT = ModelConfig()
 VARIANTS = [
     (
         "product: words (weight 0.5) + chars 2-3, terms in >= 0.05% of paragraphs, dictionary, sublinear, "
-        "balanced, C=8, pooling 0.3, LR blended half and half with NB-scaled LR, thresholds from whole documents",
+        "balanced, C=16, pooling 0.3, LR blended half and half with NB-scaled LR, thresholds from whole documents",
         PRODUCT,
     ),
     ("thresholds from all out-of-fold scores, not only whole documents", replace(PRODUCT, threshold_sample="all")),
@@ -41,7 +41,8 @@ VARIANTS = [
     ("raw tf (no sublinear)", replace(PRODUCT, sublinear_tf=False)),
     ("no class weights", replace(PRODUCT, class_weight=None)),
     ("C=2", replace(PRODUCT, C=2.0)),
-    ("C=16", replace(PRODUCT, C=16.0)),
+    ("C=8", replace(PRODUCT, C=8.0)),
+    ("C=32", replace(PRODUCT, C=32.0)),
     ("word weight 0.35", replace(PRODUCT, word_weight=0.35)),
     ("chars 1-3", replace(PRODUCT, char_ngrams=(1, 3))),
     ("jieba (Python) segmentation", replace(PRODUCT, segmenter="jieba")),

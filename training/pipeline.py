@@ -22,7 +22,7 @@ class ModelConfig:
     # share rather than a count, so that small label sets still train.
     min_df: float = 0.0005
     sublinear_tf: bool = True
-    C: float = 8.0
+    C: float = 16.0
     class_weight: str | None = "balanced"
     use_dictionary: bool = True
     segmenter: str = "rjieba"
