@@ -36,12 +36,7 @@ def contested(data: TrainingData, scores: np.ndarray, above: float, below: float
 
 def reviewed_ids(labels: Path) -> set[str]:
     """Ids already read by a second annotator (any file under labels/review/)."""
-    return {
-        json.loads(line)["id"]
-        for path in sorted((labels / REVIEW_DIR).glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    }
+    return {row_id for path in sorted((labels / REVIEW_DIR).glob("*.jsonl")) for row_id in read_readings(path)}
 
 
 def read_readings(path: Path) -> dict[str, set[str]]:
