@@ -10,18 +10,24 @@ from pathlib import Path
 import numpy as np
 
 from classifier import paths
+from classifier.errors import LabelDataError
 
 from .dataset import REVIEW_DIR, label_files
 from .metrics import macro_f1, theme_rows
 
 
-def read_labels(files: list[Path]) -> dict[str, list[str]]:
+def read_labels(files: list[Path]) -> dict[str, set[str]]:
+    """Theme sets by id from `{id, themes, ...}` lines (label files or second readings)."""
     found = {}
     for path in files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
                 row = json.loads(line)
-                found[row["id"]] = row["themes"]
+                found[str(row["id"])] = set(row["themes"])
+            except (ValueError, KeyError, TypeError) as error:
+                raise LabelDataError([f"{path}:{number}: expected {{id, themes}}: {error}"]) from error
     return found
 
 

@@ -12,7 +12,7 @@ Run: `python -m training.audit contested -o contested.jsonl`, give the file to t
 
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import click
@@ -22,7 +22,8 @@ from classifier import paths
 from classifier.errors import LabelDataError
 from classifier.themes import load_themes
 
-from .dataset import REVIEW_DIR, label_files
+from .agreement import read_labels
+from .dataset import REVIEW_DIR, load_examples, rewrite_rows
 from .pipeline import ModelConfig
 from .train import TrainingData, load_training_data, out_of_fold_scores
 
@@ -36,21 +37,7 @@ def contested(data: TrainingData, scores: np.ndarray, above: float, below: float
 
 def reviewed_ids(labels: Path) -> set[str]:
     """Ids already read by a second annotator (any file under labels/review/)."""
-    return {row_id for path in sorted((labels / REVIEW_DIR).glob("*.jsonl")) for row_id in read_readings(path)}
-
-
-def read_readings(path: Path) -> dict[str, set[str]]:
-    """`{id, themes}` lines of one reader."""
-    found = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            found[str(row["id"])] = set(row["themes"])
-        except (ValueError, KeyError, TypeError) as error:
-            raise LabelDataError([f"{path}:{number}: expected {{id, themes}}: {error}"]) from error
-    return found
+    return set(read_labels(sorted((labels / REVIEW_DIR).glob("*.jsonl"))))
 
 
 def majority(first: set[str], readings: list[set[str]], keys: list[str]) -> set[str]:
@@ -74,7 +61,7 @@ def settled(
 def settle(labels: Path, reading_files: list[Path], holds: dict[str, re.Pattern], write: bool) -> Counter:
     """Settle every paragraph all readings cover; rewrite the label files if `write`. Counts the changes."""
     keys = [theme.key for theme in load_themes(paths.themes_file(labels))]
-    readings = [read_readings(path) for path in reading_files]
+    readings = [read_labels([path]) for path in reading_files]
     unknown = [
         f"{path}: {row_id}: unknown theme {key!r}"
         for path, reading in zip(reading_files, readings, strict=True)
@@ -84,21 +71,21 @@ def settle(labels: Path, reading_files: list[Path], holds: dict[str, re.Pattern]
     if unknown:
         raise LabelDataError(unknown)
     covered = set.intersection(*(set(r) for r in readings))
+    new_themes: dict[Path, dict[str, list[str]]] = defaultdict(dict)
     changes: Counter = Counter()
-    for path in label_files(labels):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for number, line in enumerate(lines):
-            row = json.loads(line) if line.strip() else None
-            if row is None or row["id"] not in covered:
-                continue
-            first = set(row["themes"])
-            new = settled(first, [r[row["id"]] for r in readings], keys, row["text"], holds)
-            changes.update([f"+{k}" for k in new - first] + [f"-{k}" for k in first - new])
-            if new != first:
-                changes["paragraphs"] += 1
-                lines[number] = json.dumps({**row, "themes": sorted(new)}, ensure_ascii=False)
-        if write:
-            path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    for example in load_examples(labels, keys):
+        if example.id not in covered:
+            continue
+        first = set(example.themes)
+        new = settled(first, [r[example.id] for r in readings], keys, example.text, holds)
+        if new != first:
+            changes.update([f"+{k}" for k in new - first] + [f"-{k}" for k in first - new] + ["paragraphs"])
+            new_themes[Path(example.where.rsplit(":", 1)[0])][example.id] = sorted(new)
+    if write:
+        for path, by_id in new_themes.items():
+            rewrite_rows(
+                path, lambda row, by_id=by_id: {**row, "themes": by_id[row["id"]]} if row["id"] in by_id else row
+            )
     return changes
 
 

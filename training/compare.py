@@ -20,12 +20,23 @@ from .pipeline import ModelConfig, build_pipeline
 from .train import _metadata, cross_validate, load_training_data
 
 PRODUCT = ModelConfig()
+
+
+def describe(config: ModelConfig) -> str:
+    """The product row's label, read off the configuration so that it cannot drift from it."""
+    chars, share = config.char_ngrams, config.nb_share
+    blend = "half and half" if share == 0.5 else f"{1 - share:g} / {share:g}"
+    sample = "whole documents" if config.threshold_sample == "documents" else "all paragraphs"
+    return (
+        f"product: words (weight {config.word_weight:g}) + chars {chars[0]}-{chars[1]}, "
+        f"terms in >= {config.min_df:.2%} of paragraphs, dictionary, sublinear, {config.class_weight}, "
+        f"C={config.C:g}, pooling {config.sentence_weight:g}, LR blended {blend} with NB-scaled LR, "
+        f"thresholds from {sample}"
+    )
+
+
 VARIANTS = [
-    (
-        "product: words (weight 0.5) + chars 2-3, terms in >= 0.05% of paragraphs, dictionary, sublinear, "
-        "balanced, C=16, pooling 0.3, LR blended half and half with NB-scaled LR, thresholds from whole documents",
-        PRODUCT,
-    ),
+    (describe(PRODUCT), PRODUCT),
     ("thresholds from all out-of-fold scores, not only whole documents", replace(PRODUCT, threshold_sample="all")),
     ("plain logistic regression (no NB-scaled half)", replace(PRODUCT, nb_share=0.0)),
     ("NB-scaled logistic regression only", replace(PRODUCT, nb_share=1.0)),

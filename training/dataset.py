@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,20 @@ def _without_repeats(examples: list[Example]) -> list[Example]:
             seen.add(key)
             unique.append(example)
     return unique
+
+
+def rewrite_rows(path: Path, change: Callable[[dict], dict | None]) -> None:
+    """Rewrite one label file row by row: `change` returns the row to keep (the same or a new one) or None to
+    drop it. Untouched rows keep their exact line."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line) if line.strip() else None
+        new = row if row is None else change(row)
+        if new is row:
+            lines.append(line)
+        elif new is not None:
+            lines.append(json.dumps(new, ensure_ascii=False))
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
 def data_sha256(examples: list[Example], extra: bytes = b"") -> str:

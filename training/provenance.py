@@ -9,7 +9,6 @@ Run: `python -m training.provenance REFERENCE.jsonl... [--drop]` — lists near-
 them from the label files (the seed page, which the project was given as labelled input, is exempt).
 """
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from classifier import paths
 from classifier.readers import read_units
 from classifier.themes import load_themes
 
-from .dataset import load_examples
+from .dataset import load_examples, rewrite_rows
 
 GRAM = 8  # characters: long enough that shared grams mean shared wording, not shared vocabulary
 MAX_SHARE = 0.4  # of a paragraph's 8-grams found in one real paragraph
@@ -86,8 +85,7 @@ def drop(copies: list[NearCopy]) -> None:
     for copy in copies:
         by_file[copy.path].add(copy.id)
     for path, ids in by_file.items():
-        kept = [line for line in path.read_text(encoding="utf-8").splitlines() if json.loads(line)["id"] not in ids]
-        path.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+        rewrite_rows(path, lambda row, ids=ids: None if row["id"] in ids else row)
 
 
 @click.command()
