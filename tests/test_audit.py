@@ -46,6 +46,12 @@ def test_majority_takes_each_theme_by_vote():
     assert majority(set(), [{"youth"}, set()], KEYS) == set()
 
 
+def test_a_tie_keeps_the_first_label():
+    assert majority({"youth"}, [{"digital_government"}], KEYS) == {"youth"}
+    assert majority({"youth"}, [set()], KEYS) == {"youth"}
+    assert majority(set(), [{"youth"}], KEYS) == set()
+
+
 def test_a_settled_convention_keeps_a_theme_from_being_added_but_never_removes_one():
     holds = {"income_distribution": re.compile("慈善")}
     both = [{"income_distribution"}, {"income_distribution"}]
@@ -62,7 +68,7 @@ def test_contested_rows_are_those_the_scores_contradict(labels):
     assert contested(data, scores, above=0.75, below=0.25) == [3]
 
 
-def test_settle_rewrites_only_the_paragraphs_every_reader_covered(labels):
+def test_settle_changes_a_label_only_where_the_majority_of_readings_it_has_says_so(labels):
     file = labels / "paragraphs.jsonl"
     before = rows_of(file)
     first, second = list(before)[:2]
@@ -77,7 +83,7 @@ def test_settle_rewrites_only_the_paragraphs_every_reader_covered(labels):
     after = rows_of(file)
     assert after[first]["themes"] == []
     assert changes[f"-{before[first]['themes'][0]}"] == 1
-    assert after[second] == before[second]  # one reading only: not settled
+    assert after[second] == before[second]  # one reading against the first label: a tie, kept
     assert {k: v for k, v in after.items() if k != first} == {k: v for k, v in before.items() if k != first}
 
 
@@ -120,3 +126,18 @@ def test_settle_command_reports_bad_input_without_a_traceback(labels, monkeypatc
 def test_contested_ignores_rows_that_agree(labels):
     data = load_training_data(labels)
     assert contested(data, np.where(data.matrix(), 0.9, 0.1), above=0.75, below=0.25) == []
+
+
+def test_a_third_reading_of_the_disagreements_alone_settles_them(labels):
+    file = labels / "paragraphs.jsonl"
+    before = rows_of(file)
+    agreed, disputed = list(before)[:2]
+    reader = [{"id": agreed, "themes": before[agreed]["themes"]}, {"id": disputed, "themes": ["youth"]}]
+    readings = [
+        write_jsonl(labels / "review" / "all.jsonl", reader),
+        write_jsonl(labels / "review" / "third.jsonl", [{"id": disputed, "themes": ["youth"]}]),
+    ]
+    settle(labels, readings, {}, write=True)
+    after = rows_of(file)
+    assert after[disputed]["themes"] == ["youth"]
+    assert after[agreed] == before[agreed]

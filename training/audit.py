@@ -7,7 +7,9 @@ lines for readers who must not see the first labels. `settle` then takes, per pa
 majority of the first label and the readings, and rewrites the label files.
 
 Run: `python -m training.audit contested -o contested.jsonl`, give the file to two readers (each writes
-`{id, themes}` lines into `labels/review/`), then `python -m training.audit settle READING READING`.
+`{id, themes}` lines into `labels/review/`), then `python -m training.audit settle READING READING`. For new
+data, one reader can read everything and a second only the paragraphs where the first disagrees with the
+writer's label: a tie keeps the first label, so the result is the same majority of three.
 """
 
 import json
@@ -41,9 +43,10 @@ def reviewed_ids(labels: Path) -> set[str]:
 
 
 def majority(first: set[str], readings: list[set[str]], keys: list[str]) -> set[str]:
-    """Per theme, given when more than half of the first label and the readings give it."""
+    """Per theme, given when more than half of the first label and the readings give it; a tie keeps the
+    first label, so one reading alone changes nothing and a third reading is needed only where two differ."""
     votes = [first, *readings]
-    return {k for k in keys if 2 * sum(k in v for v in votes) > len(votes)}
+    return {k for k in keys if 2 * sum(k in v for v in votes) + (k in first) > len(votes)}
 
 
 def settled(
@@ -59,7 +62,8 @@ def settled(
 
 
 def settle(labels: Path, reading_files: list[Path], holds: dict[str, re.Pattern], write: bool) -> Counter:
-    """Settle every paragraph all readings cover; rewrite the label files if `write`. Counts the changes."""
+    """Settle every paragraph the readings cover, by the readings each has; rewrite the label files if
+    `write`. Counts the changes."""
     keys = [theme.key for theme in load_themes(paths.themes_file(labels))]
     readings = [read_labels([path]) for path in reading_files]
     unknown = [
@@ -70,14 +74,15 @@ def settle(labels: Path, reading_files: list[Path], holds: dict[str, re.Pattern]
     ]
     if unknown:
         raise LabelDataError(unknown)
-    covered = set.intersection(*(set(r) for r in readings))
+    covered = set.union(*(set(r) for r in readings))
     new_themes: dict[Path, dict[str, list[str]]] = defaultdict(dict)
     changes: Counter = Counter()
     for example in load_examples(labels, keys):
         if example.id not in covered:
             continue
         first = set(example.themes)
-        new = settled(first, [r[example.id] for r in readings], keys, example.text, holds)
+        mine = [r[example.id] for r in readings if example.id in r]
+        new = settled(first, mine, keys, example.text, holds)
         if new != first:
             changes.update([f"+{k}" for k in new - first] + [f"-{k}" for k in first - new] + ["paragraphs"])
             new_themes[Path(example.where.rsplit(":", 1)[0])][example.id] = sorted(new)
