@@ -74,14 +74,13 @@ def settle(labels: Path, reading_files: list[Path], holds: dict[str, re.Pattern]
     ]
     if unknown:
         raise LabelDataError(unknown)
-    covered = set.union(*(set(r) for r in readings))
     new_themes: dict[Path, dict[str, list[str]]] = defaultdict(dict)
     changes: Counter = Counter()
     for example in load_examples(labels, keys):
-        if example.id not in covered:
+        mine = [r[example.id] for r in readings if example.id in r]
+        if not mine:
             continue
         first = set(example.themes)
-        mine = [r[example.id] for r in readings if example.id in r]
         new = settled(first, mine, keys, example.text, holds)
         if new != first:
             changes.update([f"+{k}" for k in new - first] + [f"-{k}" for k in first - new] + ["paragraphs"])
