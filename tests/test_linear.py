@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -6,8 +8,9 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 
 from classifier.linear import BlendedLogisticRegression, log_count_ratio
+from training.dataset import Example
 from training.pipeline import ModelConfig
-from training.train import load_training_data, out_of_fold_scores
+from training.train import fold_splits, load_training_data, out_of_fold_scores
 
 from .conftest import FIXTURES
 
@@ -61,3 +64,30 @@ def test_folds_fitted_in_parallel_give_the_same_scores():
     sequential = out_of_fold_scores(data, config, folds=3, jobs=1)
     parallel = out_of_fold_scores(data, config, folds=3, jobs=2)
     np.testing.assert_allclose(parallel, sequential)
+
+
+def test_folds_keep_each_document_whole():
+    data = load_training_data(FIXTURES / "labels")
+    data.examples = [
+        replace(e, id=f"d-{i % 7:02d}-{i:03d}", source="authored/doc/policy-opinion")
+        for i, e in enumerate(data.examples)
+    ]
+    assert len({e.document for e in data.examples}) == 7
+    splits = fold_splits(data, 3)
+    tested = np.concatenate([test for _, test in splits])
+    assert sorted(tested) == list(range(len(data.examples)))
+    for train, test in splits:
+        assert not {data.examples[i].document for i in train} & {data.examples[i].document for i in test}
+
+
+@pytest.mark.parametrize(
+    ("id_", "source", "document"),
+    [
+        ("d17city-01-001", "authored/doc/policy-opinion", "d17city-01"),
+        ("seed-012", "seed", "seed"),
+        ("dg-0007", "authored/policy-opinion", "dg-0007"),
+        ("ls-41", "labelstudio", "ls-41"),
+    ],
+)
+def test_only_paragraphs_of_whole_documents_share_a_document(id_, source, document):
+    assert Example(id_, "一段文字", (), source, "x:1").document == document

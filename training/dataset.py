@@ -23,6 +23,17 @@ class Example:
         """Written as part of a whole document, or taken from a real one (the seed, Label Studio imports)."""
         return "/doc/" in self.source or self.source == "seed" or self.source.startswith("labelstudio")
 
+    @property
+    def document(self) -> str:
+        """The document the paragraph belongs to, so that cross-validation never splits one across folds.
+
+        Paragraphs written as whole documents (and the seed) are numbered `<document>-<NNN>`; other
+        paragraphs, and Label Studio imports whose document is not recorded, stand alone.
+        """
+        if "/doc/" in self.source or self.source == "seed":
+            return self.id.rsplit("-", 1)[0]
+        return self.id
+
 
 # Second-pass labels kept for the agreement report; they label paragraphs that are already in the data.
 REVIEW_DIR = "review"

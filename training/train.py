@@ -13,7 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import KFold
+from sklearn.model_selection import GroupKFold
 
 from classifier import paths
 from classifier.model import ThemeModel
@@ -80,6 +80,16 @@ def _fold_pool(jobs: int) -> ProcessPoolExecutor | None:
     return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
 
 
+def fold_splits(data: TrainingData, folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) indices per fold, whole documents to a fold.
+
+    Paragraphs of one document share its phrasing; scoring them with a model that saw their neighbours
+    would flatter the cross-validation and the thresholds chosen on it (docs/modelling.md).
+    """
+    documents = [e.document for e in data.examples]
+    return list(GroupKFold(folds, shuffle=True, random_state=0).split(documents, groups=documents))
+
+
 def out_of_fold_scores(
     data: TrainingData,
     config: ModelConfig,
@@ -93,7 +103,7 @@ def out_of_fold_scores(
     it overlaps them instead of following them.
     """
     texts, gold = np.array(data.texts(), dtype=object), data.matrix()
-    splits = list(KFold(folds, shuffle=True, random_state=0).split(texts))
+    splits = fold_splits(data, folds)
     pipeline, segmenter = build_pipeline(data.user_words, config)
     segmenter.remember(True)
     _FOLD_INPUT.update(pipeline=pipeline, sentence_weight=config.sentence_weight, texts=texts, gold=gold)
