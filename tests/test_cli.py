@@ -144,6 +144,10 @@ def test_train_and_evaluate_commands(tmp_path, fixture_labels):
     assert report["paragraphs"] == 2 and report["errors"] == 1
     rows = {r["theme"]: r for r in report["per_theme"]}
     assert rows["digital_government"]["f1"] == 1.0 and rows["youth"]["recall"] == 0.0
+    # Two paragraphs without a "doc" field are two documents; DG is right in both, so every resample is too.
+    assert report["documents"] == 2 and rows["digital_government"]["f1_interval"] == [1.0, 1.0]
+    low, high = report["macro_f1_all_interval"]
+    assert low <= report["macro_f1_all"] <= high
     (error,) = lines(errors.read_text(encoding="utf-8"))
     assert error["gold"] == ["youth"] and "data_security" in error["predicted"]
 

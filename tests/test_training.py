@@ -7,7 +7,8 @@ import pytest
 from classifier.artifact import load_model, save_model
 from classifier.errors import LabelDataError, ModelLoadError, ModelNotFoundError
 from classifier.paths import checksum_path
-from training.metrics import best_threshold
+from training.evaluate import read_gold
+from training.metrics import best_threshold, bootstrap_f1, interval
 from training.train import train_model
 
 from .conftest import FIXTURES
@@ -169,3 +170,42 @@ def test_thresholds_come_from_all_paragraphs_when_documents_have_too_few_positiv
     chosen = choose_thresholds(data, data.matrix(), scores, "documents")
     assert chosen == choose_thresholds(data, data.matrix(), scores, "all")
     assert 0.3 < chosen["youth"] <= 0.35
+
+
+def _gold_and_predicted():
+    gold = np.array([[True, False]] * 6 + [[False, True]] * 6)
+    predicted = gold.copy()
+    predicted[[0, 1, 6], :] = ~predicted[[0, 1, 6], :]  # three paragraphs wrong on both themes
+    return gold, predicted
+
+
+def test_bootstrap_interval_brackets_the_score_and_repeats():
+    gold, predicted = _gold_and_predicted()
+    documents = [f"doc{i // 2}" for i in range(12)]
+    samples = bootstrap_f1(gold, predicted, documents)
+    low, high = interval(np.nanmean(samples, axis=1))
+    point = (2 * 4 / (2 * 4 + 1 + 2) + 2 * 5 / (2 * 5 + 2 + 1)) / 2
+    assert low < point < high
+    np.testing.assert_array_equal(samples, bootstrap_f1(gold, predicted, documents))
+    assert interval(np.nanmean(bootstrap_f1(gold, gold, documents), axis=1)) == [1.0, 1.0]
+
+
+def test_bootstrap_resamples_whole_documents():
+    gold, predicted = _gold_and_predicted()
+    # One document: every resample is the whole file, so there is no spread, as paragraphs would give.
+    low, high = interval(bootstrap_f1(gold, predicted, ["one"] * 12)[:, 0])
+    assert low == high == round(2 * 4 / (2 * 4 + 1 + 2), 4)
+
+
+def test_gold_files_name_each_paragraphs_document(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    rows = [{"text": "甲", "themes": [], "doc": "报告"}, {"text": "乙", "themes": ["youth"]}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    labelled = read_gold(path, ["youth"])
+    assert labelled.documents == ["报告", "line 2"] and labelled.gold.tolist() == [[False], [True]]
+
+
+def test_interval_of_a_theme_no_resample_defines_is_none():
+    gold = np.zeros((4, 1), dtype=bool)
+    samples = bootstrap_f1(gold, gold, ["a", "a", "b", "b"])
+    assert np.isnan(samples).all() and interval(samples[:, 0]) is None

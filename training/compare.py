@@ -81,7 +81,8 @@ def evaluate_config(data, config: ModelConfig, texts: list[str], gold: np.ndarra
 def main(argv: list[str]) -> None:
     dev = Path(argv[0]) if argv else paths.benchmark_file()
     data = load_training_data(paths.labels_dir())
-    texts, gold = read_gold(dev, data.keys)
+    held_out = read_gold(dev, data.keys)
+    texts, gold = held_out.texts, held_out.gold
     print(f"{len(data.examples)} labelled paragraphs; held-out file {dev.name} ({len(texts)} paragraphs).\n")
     print("| configuration | CV core | CV all-10 | held-out core | held-out all-10 |")
     print("|---|---|---|---|---|")

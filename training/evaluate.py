@@ -1,6 +1,7 @@
 """Score a model against a labelled JSONL file: per-theme metrics, macro-F1, confusions, errors."""
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -8,11 +9,21 @@ import numpy as np
 from classifier.errors import LabelDataError
 from classifier.model import ThemeModel
 
-from .metrics import confused_pairs, macro_f1, theme_rows
+from .metrics import bootstrap_f1, confused_pairs, interval, macro_f1, theme_rows
 
 
-def read_gold(path: Path, keys: list[str]) -> tuple[list[str], np.ndarray]:
-    texts, gold, problems = [], [], []
+@dataclass
+class LabelledFile:
+    texts: list[str]
+    gold: np.ndarray  # paragraphs × themes
+    # Each paragraph's document (the optional "doc" field), so that uncertainty is estimated over documents:
+    # paragraphs of one document share its style and its errors. A paragraph without one stands alone.
+    documents: list[str]
+    scores: np.ndarray | None = None
+
+
+def read_gold(path: Path, keys: list[str]) -> LabelledFile:
+    texts, gold, documents, problems = [], [], [], []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -28,26 +39,32 @@ def read_gold(path: Path, keys: list[str]) -> tuple[list[str], np.ndarray]:
             continue
         texts.append(text)
         gold.append([k in themes for k in keys])
+        documents.append(str(row.get("doc") or f"line {number}"))
     if problems:
         raise LabelDataError(problems)
     if not texts:
         raise LabelDataError([f"{path}: no labelled paragraphs"])
-    return texts, np.array(gold, dtype=bool)
+    return LabelledFile(texts, np.array(gold, dtype=bool), documents)
 
 
-def score_file(model: ThemeModel, path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """(texts, gold matrix, score matrix) for a labelled file, scored once."""
-    texts, gold = read_gold(path, model.keys)
-    return texts, gold, model.score(texts)
+def score_file(model: ThemeModel, path: Path) -> LabelledFile:
+    """A labelled file with the model's scores, scored once."""
+    labelled = read_gold(path, model.keys)
+    labelled.scores = model.score(labelled.texts)
+    return labelled
 
 
 def evaluate(model: ThemeModel, path: Path, threshold: float | None = None, scored=None) -> dict:
-    """Metrics, confusions and errors; `scored` reuses a `score_file` result."""
+    """Metrics with 95% bootstrap intervals, confusions and errors; `scored` reuses a `score_file` result."""
     keys = model.keys
-    texts, gold, scores = scored or score_file(model, path)
+    scored = scored or score_file(model, path)
+    texts, gold, scores = scored.texts, scored.gold, scored.scores
     predicted = scores >= model.cutoffs(threshold)
     rows = theme_rows(gold, predicted, keys)
     core = [t.key for t in model.themes if t.core]
+    resampled = bootstrap_f1(gold, predicted, scored.documents)
+    for j, row in enumerate(rows):
+        row["f1_interval"] = interval(resampled[:, j])
     errors = [
         {
             "text": text,
@@ -65,6 +82,16 @@ def evaluate(model: ThemeModel, path: Path, threshold: float | None = None, scor
         "per_theme": rows,
         "macro_f1_core": macro_f1(rows, core),
         "macro_f1_all": macro_f1(rows),
+        "documents": len(set(scored.documents)),
+        "macro_f1_core_interval": interval(_mean_defined(resampled[:, [k in core for k in keys]])),
+        "macro_f1_all_interval": interval(_mean_defined(resampled)),
         "confused_pairs": confused_pairs(gold, predicted, keys),
         "errors": errors,
     }
+
+
+def _mean_defined(samples: np.ndarray) -> np.ndarray:
+    """Per resample, the mean F1 over the themes it defines (NaN where it defines none)."""
+    defined = ~np.isnan(samples)
+    total = np.where(defined, samples, 0).sum(axis=1)
+    return np.divide(total, defined.sum(axis=1), out=np.full(len(samples), np.nan), where=defined.any(axis=1))

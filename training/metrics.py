@@ -35,6 +35,34 @@ def confused_pairs(gold: np.ndarray, predicted: np.ndarray, keys: list[str], top
     return [{"gold": g, "predicted": p, "count": n} for (g, p), n in counts.most_common(top)]
 
 
+BOOTSTRAP_RESAMPLES = 1000
+
+
+def bootstrap_f1(gold: np.ndarray, predicted: np.ndarray, documents: list[str], seed: int = 0) -> np.ndarray:
+    """Per-theme F1 on resamples of whole documents: resamples × themes, NaN where undefined.
+
+    Documents rather than paragraphs are resampled, because a document's paragraphs share its wording and
+    its errors: the spread says how far another file of as many documents of the same kind could move
+    the scores. Seeded, so the same input gives the same spread.
+    """
+    _, owner = np.unique(documents, return_inverse=True)
+    groups = owner.max() + 1
+    counts = [np.zeros((groups, gold.shape[1])) for _ in range(3)]
+    for total, cells in zip(counts, (gold & predicted, ~gold & predicted, gold & ~predicted), strict=True):
+        np.add.at(total, owner, cells)
+    draws = np.random.default_rng(seed).multinomial(groups, np.full(groups, 1 / groups), BOOTSTRAP_RESAMPLES)
+    tp, fp, fn = (draws @ total for total in counts)
+    denominator = 2 * tp + fp + fn
+    # A resample with the theme neither given nor predicted says nothing about it: undefined, not 0.
+    return np.divide(2 * tp, denominator, out=np.full_like(tp, np.nan), where=denominator > 0)
+
+
+def interval(samples: np.ndarray) -> list[float] | None:
+    """The central 95% of bootstrap samples (undefined ones left out); None if none is defined."""
+    defined = samples[~np.isnan(samples)]
+    return [round(float(v), 4) for v in np.percentile(defined, [2.5, 97.5])] if len(defined) else None
+
+
 # Out-of-fold F1 within this much of the best counts as level: across that plateau (often 0.35-0.65) the
 # choice is noise, which moved thresholds by up to 0.25 between data rounds (docs/modelling.md).
 F1_PLATEAU = 0.005
@@ -57,9 +85,17 @@ def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
 
 
 def format_table(rows: list[dict], core: list[str]) -> str:
+    """Per-theme rows, with their F1's 95% interval when the rows carry one, and the macro-F1s."""
     lines = [f"{'theme':<22} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
+    with_intervals = any(r.get("f1_interval") for r in rows)
+    if with_intervals:
+        lines[0] += f"  {'f1 95% interval':>15}"
     for r in rows:
-        lines.append(f"{r['theme']:<22} {r['precision']:>9.3f} {r['recall']:>7.3f} {r['f1']:>6.3f} {r['support']:>8d}")
+        line = f"{r['theme']:<22} {r['precision']:>9.3f} {r['recall']:>7.3f} {r['f1']:>6.3f} {r['support']:>8d}"
+        if with_intervals:
+            low_high = r.get("f1_interval")
+            line += f"  {f'{low_high[0]:.3f}–{low_high[1]:.3f}' if low_high else '-':>15}"
+        lines.append(line)
     lines.append(f"{'macro-F1 core':<22} {macro_f1(rows, core):>31.3f}")
     lines.append(f"{'macro-F1 all':<22} {macro_f1(rows):>31.3f}")
     return "\n".join(lines)

@@ -44,10 +44,9 @@ def evaluate(labelled, errors_file, threshold, as_json, report_dir, model_file):
     if report_dir:
         from training.report import write_report
 
-        _, gold, scores = scored
         thresholds = dict(zip(model.keys, model.cutoffs(threshold).tolist(), strict=True))
         title = f"policy-themes {model.version} on {labelled.name}"
-        write_report(report_dir, title, model.themes, gold, scores, thresholds)
+        write_report(report_dir, title, model.themes, scored.gold, scored.scores, thresholds)
     if errors_file:
         with atomic_output(errors_file) as handle:
             for error in result["errors"]:
@@ -64,6 +63,12 @@ def evaluate(labelled, errors_file, threshold, as_json, report_dir, model_file):
     core = [t.key for t in model.themes if t.core]
     click.echo(f"{result['paragraphs']} paragraphs in {labelled}, model {model.version}")
     click.echo(format_table(result["per_theme"], core))
+    if result["macro_f1_core_interval"] and result["macro_f1_all_interval"]:
+        (core_low, core_high), (all_low, all_high) = result["macro_f1_core_interval"], result["macro_f1_all_interval"]
+        click.echo(
+            f"95% intervals, resampling the file's {result['documents']} documents: "
+            f"core {core_low:.3f}–{core_high:.3f}, all {all_low:.3f}–{all_high:.3f}"
+        )
     click.echo("most confused (gold → predicted instead):")
     for pair in result["confused_pairs"][:8]:
         click.echo(f"  {pair['gold']:<22} → {pair['predicted']:<22} {pair['count']:>4}")
