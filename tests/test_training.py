@@ -8,7 +8,7 @@ from classifier.artifact import load_model, save_model
 from classifier.errors import LabelDataError, ModelLoadError, ModelNotFoundError
 from classifier.paths import checksum_path
 from training.evaluate import read_gold
-from training.metrics import best_threshold, bootstrap_f1, interval
+from training.metrics import best_threshold, bootstrap_f1, interval, resampled_macro
 from training.train import train_model
 
 from .conftest import FIXTURES
@@ -183,11 +183,11 @@ def test_bootstrap_interval_brackets_the_score_and_repeats():
     gold, predicted = _gold_and_predicted()
     documents = [f"doc{i // 2}" for i in range(12)]
     samples = bootstrap_f1(gold, predicted, documents)
-    low, high = interval(np.nanmean(samples, axis=1))
+    low, high = interval(resampled_macro(samples))
     point = (2 * 4 / (2 * 4 + 1 + 2) + 2 * 5 / (2 * 5 + 2 + 1)) / 2
     assert low < point < high
     np.testing.assert_array_equal(samples, bootstrap_f1(gold, predicted, documents))
-    assert interval(np.nanmean(bootstrap_f1(gold, gold, documents), axis=1)) == [1.0, 1.0]
+    assert interval(resampled_macro(bootstrap_f1(gold, gold, documents))) == [1.0, 1.0]
 
 
 def test_bootstrap_resamples_whole_documents():
@@ -209,3 +209,9 @@ def test_interval_of_a_theme_no_resample_defines_is_none():
     gold = np.zeros((4, 1), dtype=bool)
     samples = bootstrap_f1(gold, gold, ["a", "a", "b", "b"])
     assert np.isnan(samples).all() and interval(samples[:, 0]) is None
+
+
+def test_resampled_macro_averages_only_the_themes_a_resample_defines():
+    samples = np.array([[1.0, np.nan, 0.5], [np.nan, np.nan, np.nan]])
+    macro = resampled_macro(samples)
+    assert macro[0] == 0.75 and np.isnan(macro[1])

@@ -30,9 +30,9 @@ class Example:
         Paragraphs written as whole documents (and the seed) are numbered `<document>-<NNN>`; other
         paragraphs, and Label Studio imports whose document is not recorded, stand alone.
         """
-        if "/doc/" in self.source or self.source == "seed":
-            return self.id.rsplit("-", 1)[0]
-        return self.id
+        if not self.from_whole_document or self.source.startswith("labelstudio"):
+            return self.id
+        return self.id.rsplit("-", 1)[0]
 
 
 # Second-pass labels kept for the agreement report; they label paragraphs that are already in the data.

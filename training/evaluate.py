@@ -9,7 +9,7 @@ import numpy as np
 from classifier.errors import LabelDataError
 from classifier.model import ThemeModel
 
-from .metrics import bootstrap_f1, confused_pairs, interval, macro_f1, theme_rows
+from .metrics import bootstrap_f1, confused_pairs, interval, macro_f1, resampled_macro, theme_rows
 
 
 @dataclass
@@ -83,15 +83,8 @@ def evaluate(model: ThemeModel, path: Path, threshold: float | None = None, scor
         "macro_f1_core": macro_f1(rows, core),
         "macro_f1_all": macro_f1(rows),
         "documents": len(set(scored.documents)),
-        "macro_f1_core_interval": interval(_mean_defined(resampled[:, [k in core for k in keys]])),
-        "macro_f1_all_interval": interval(_mean_defined(resampled)),
+        "macro_f1_core_interval": interval(resampled_macro(resampled[:, [k in core for k in keys]])),
+        "macro_f1_all_interval": interval(resampled_macro(resampled)),
         "confused_pairs": confused_pairs(gold, predicted, keys),
         "errors": errors,
     }
-
-
-def _mean_defined(samples: np.ndarray) -> np.ndarray:
-    """Per resample, the mean F1 over the themes it defines (NaN where it defines none)."""
-    defined = ~np.isnan(samples)
-    total = np.where(defined, samples, 0).sum(axis=1)
-    return np.divide(total, defined.sum(axis=1), out=np.full(len(samples), np.nan), where=defined.any(axis=1))

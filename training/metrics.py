@@ -57,6 +57,13 @@ def bootstrap_f1(gold: np.ndarray, predicted: np.ndarray, documents: list[str], 
     return np.divide(2 * tp, denominator, out=np.full_like(tp, np.nan), where=denominator > 0)
 
 
+def resampled_macro(samples: np.ndarray) -> np.ndarray:
+    """Per resample, macro-F1 over the themes it defines (NaN where it defines none)."""
+    defined = ~np.isnan(samples)
+    total = np.where(defined, samples, 0).sum(axis=1)
+    return np.divide(total, defined.sum(axis=1), out=np.full(len(samples), np.nan), where=defined.any(axis=1))
+
+
 def interval(samples: np.ndarray) -> list[float] | None:
     """The central 95% of bootstrap samples (undefined ones left out); None if none is defined."""
     defined = samples[~np.isnan(samples)]
