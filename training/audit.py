@@ -84,7 +84,7 @@ def settle(labels: Path, reading_files: list[Path], holds: dict[str, re.Pattern]
         new = settled(first, mine, keys, example.text, holds)
         if new != first:
             changes.update([f"+{k}" for k in new - first] + [f"-{k}" for k in first - new] + ["paragraphs"])
-            new_themes[Path(example.where.rsplit(":", 1)[0])][example.id] = sorted(new)
+            new_themes[example.file][example.id] = sorted(new)
     if write:
         for path, by_id in new_themes.items():
             rewrite_rows(

@@ -24,6 +24,11 @@ class Example:
         return "/doc/" in self.source or self.source == "seed" or self.source.startswith("labelstudio")
 
     @property
+    def file(self) -> Path:
+        """The label file the paragraph was read from (`where` is `file:line`)."""
+        return Path(self.where.rsplit(":", 1)[0])
+
+    @property
     def document(self) -> str:
         """The document the paragraph belongs to, so that cross-validation never splits one across folds.
 

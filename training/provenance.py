@@ -74,8 +74,7 @@ def near_copies(labels: Path, index: ReferenceIndex) -> list[NearCopy]:
             continue
         share, original = index.closest(example.text)
         if share >= MAX_SHARE:
-            path = Path(example.where.rsplit(":", 1)[0])
-            found.append(NearCopy(path, example.id, share, example.text, original))
+            found.append(NearCopy(example.file, example.id, share, example.text, original))
     return found
 
 
