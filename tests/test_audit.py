@@ -60,6 +60,27 @@ def test_a_settled_convention_keeps_a_theme_from_being_added_but_never_removes_o
     assert settled({"income_distribution"}, both, KEYS, "慈善组织应当依法登记", holds) == {"income_distribution"}
 
 
+def test_settling_some_themes_keeps_the_first_reading_of_the_others():
+    both = [{"rural"}, {"rural", "innovation"}]
+    first = {"income_distribution", "ecology"}
+    assert settled(first, both, ["income_distribution", "rural"], "农民持续增收难度加大", {}) == {"ecology", "rural"}
+
+
+def test_settle_limited_to_a_theme_changes_only_that_theme(labels):
+    file = labels / "paragraphs.jsonl"
+    before = rows_of(file)
+    row_id = next(k for k, v in before.items() if v["themes"])
+    given = before[row_id]["themes"][0]
+    other = next(k for k in KEYS if k not in before[row_id]["themes"])
+    flipped = [{"id": row_id, "themes": [other]}]
+    readings = [write_jsonl(labels / "review" / n, flipped) for n in ("a.jsonl", "b.jsonl")]
+    changes = settle(labels, readings, {}, write=True, only=[other])
+    assert rows_of(file)[row_id]["themes"] == sorted([*before[row_id]["themes"], other])
+    assert changes == {f"+{other}": 1, "paragraphs": 1} and given in rows_of(file)[row_id]["themes"]
+    with pytest.raises(LabelDataError, match="unknown theme 'weather'"):
+        settle(labels, readings, {}, write=False, only=["weather"])
+
+
 def test_contested_rows_are_those_the_scores_contradict(labels):
     data = load_training_data(labels)
     scores = data.matrix().astype(float)

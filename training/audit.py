@@ -52,19 +52,29 @@ def majority(first: set[str], readings: list[set[str]], keys: list[str]) -> set[
 def settled(
     first: set[str], readings: list[set[str]], keys: list[str], text: str, holds: dict[str, re.Pattern]
 ) -> set[str]:
-    """The majority, except that a theme the majority would add stays off where a settled convention
-    holds (`holds`: theme → pattern of texts where the labels keep their first reading)."""
-    themes = majority(first, readings, keys)
+    """The majority over `keys` (other themes keep their first reading), except that a theme the majority
+    would add stays off where a settled convention holds (`holds`: theme → pattern of texts where the
+    labels keep their first reading)."""
+    themes = majority(first, readings, keys) | (first - set(keys))
     for key, pattern in holds.items():
         if key in themes - first and pattern.search(text):
             themes.discard(key)
     return themes
 
 
-def settle(labels: Path, reading_files: list[Path], holds: dict[str, re.Pattern], write: bool) -> Counter:
+def settle(
+    labels: Path,
+    reading_files: list[Path],
+    holds: dict[str, re.Pattern],
+    write: bool,
+    only: list[str] | None = None,
+) -> Counter:
     """Settle every paragraph the readings cover, by the readings each has; rewrite the label files if
-    `write`. Counts the changes."""
+    `write`. `only` limits the settling to those themes (an audit of one convention); the others keep
+    their first labels. Counts the changes."""
     keys = [theme.key for theme in load_themes(paths.themes_file(labels))]
+    if only and set(only) - set(keys):
+        raise LabelDataError([f"unknown theme {key!r}" for key in sorted(set(only) - set(keys))])
     readings = [read_labels([path]) for path in reading_files]
     unknown = [
         f"{path}: {row_id}: unknown theme {key!r}"
@@ -81,7 +91,7 @@ def settle(labels: Path, reading_files: list[Path], holds: dict[str, re.Pattern]
         if not mine:
             continue
         first = set(example.themes)
-        new = settled(first, mine, keys, example.text, holds)
+        new = settled(first, mine, only or keys, example.text, holds)
         if new != first:
             changes.update([f"+{k}" for k in new - first] + [f"-{k}" for k in first - new] + ["paragraphs"])
             new_themes[example.file][example.id] = sorted(new)
@@ -134,10 +144,17 @@ def _holds(values: tuple[str, ...]) -> dict[str, re.Pattern]:
     metavar="THEME=REGEX",
     help="A settled convention: THEME is not added where the text matches REGEX. Repeatable.",
 )
+@click.option(
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="THEME",
+    help="Settle only this theme (repeatable); the others keep their first labels. Default: all.",
+)
 @click.option("--dry-run", is_flag=True, help="Count the changes without rewriting the label files.")
-def settle_command(readings: tuple[Path, ...], hold: tuple[str, ...], dry_run: bool) -> None:
+def settle_command(readings: tuple[Path, ...], hold: tuple[str, ...], themes: tuple[str, ...], dry_run: bool) -> None:
     try:
-        changes = settle(paths.labels_dir(), list(readings), _holds(hold), write=not dry_run)
+        changes = settle(paths.labels_dir(), list(readings), _holds(hold), write=not dry_run, only=list(themes))
     except LabelDataError as error:
         raise click.ClickException(str(error)) from error
     for change, count in sorted(changes.items()):
