@@ -47,14 +47,12 @@ def bootstrap_f1(gold: np.ndarray, predicted: np.ndarray, documents: list[str], 
     """
     _, owner = np.unique(documents, return_inverse=True)
     groups = owner.max() + 1
-    counts = [np.zeros((groups, gold.shape[1])) for _ in range(3)]
-    for total, cells in zip(counts, (gold & predicted, ~gold & predicted, gold & ~predicted), strict=True):
-        np.add.at(total, owner, cells)
     draws = np.random.default_rng(seed).multinomial(groups, np.full(groups, 1 / groups), BOOTSTRAP_RESAMPLES)
-    tp, fp, fn = (draws @ total for total in counts)
+    weights = draws[:, owner]  # resamples × paragraphs: how often each paragraph's document was drawn
+    tp, fp, fn = (weights @ cells for cells in (gold & predicted, ~gold & predicted, gold & ~predicted))
     denominator = 2 * tp + fp + fn
     # A resample with the theme neither given nor predicted says nothing about it: undefined, not 0.
-    return np.divide(2 * tp, denominator, out=np.full_like(tp, np.nan), where=denominator > 0)
+    return np.divide(2 * tp, denominator, out=np.full(tp.shape, np.nan), where=denominator > 0)
 
 
 def resampled_macro(samples: np.ndarray) -> np.ndarray:
