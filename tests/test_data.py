@@ -78,3 +78,22 @@ def test_no_authored_paragraph_reproduces_a_real_one():
         pytest.skip("the real reference documents are not beside the project")
     copies = near_copies(LABELS, ReferenceIndex(references))
     assert not copies, [f"{c.path.name}:{c.id} ({c.share:.0%})" for c in copies[:20]]
+
+
+def test_a_brief_clause_taken_from_a_real_paragraph_is_found(tmp_path):
+    """A brief's examples end up in the paragraphs written from it: a clause copied from the evaluation
+    file is reported, the brief's own wording and short stock words are not."""
+    from training.provenance import ReferenceIndex, shared_clauses
+
+    reference = tmp_path / "held_out.jsonl"
+    reference.write_text(
+        json.dumps(
+            {"text": "着力扩大消费。健全城乡居民增收长效机制，提高低收入群体收入水平，完善消费政策。"},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    brief = "例如“健全城乡居民增收长效机制”是分配措施；“提高收入”太短；“建立工资支付保证金制度”是自己写的。"
+    found = shared_clauses(brief, ReferenceIndex([reference]))
+    assert [clause for clause, _ in found] == ["健全城乡居民增收长效机制"]

@@ -7,8 +7,13 @@ one single real paragraph of the reference files (JSON Lines with a `text` field
 
 Run: `python -m training.provenance REFERENCE.jsonl... [--drop]` — lists near-copies; `--drop` removes
 them from the label files (the seed page, which the project was given as labelled input, is exempt).
+
+`--brief FILE` checks a writers' or readers' brief instead: every clause of it found whole in a real
+paragraph. Examples in a brief end up in the paragraphs written from it, so a clause taken from the
+evaluation file would carry its wording into the training data (rounds 23-24 did; labels/README.md).
 """
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +30,8 @@ GRAM = 8  # characters: long enough that shared grams mean shared wording, not s
 MAX_SHARE = 0.4  # of a paragraph's 8-grams found in one real paragraph
 MIN_CHARS = 20  # shorter lines (headings) are stock phrases that every document shares
 EXEMPT_SOURCES = ("seed",)
+MIN_CLAUSE_CHARS = 10  # a brief's clause this long found whole in a real paragraph is that paragraph's wording
+_CLAUSE_BREAK = re.compile(r"[。；;，,：:！？!?、\s\"“”‘’'「」『』（）()《》…—/]+")
 
 
 @dataclass
@@ -78,6 +85,18 @@ def near_copies(labels: Path, index: ReferenceIndex) -> list[NearCopy]:
     return found
 
 
+def shared_clauses(text: str, index: ReferenceIndex) -> list[tuple[str, str]]:
+    """(clause, the real paragraph containing it) for each clause of `text` found whole in a real paragraph."""
+    found = []
+    for clause in dict.fromkeys(_CLAUSE_BREAK.split(text)):
+        if len(clause) < MIN_CLAUSE_CHARS:
+            continue
+        share, original = index.closest(clause)
+        if share == 1.0 and clause in original:
+            found.append((clause, original))
+    return found
+
+
 def drop(copies: list[NearCopy]) -> None:
     """Rewrite each label file without its near-copies."""
     by_file: dict[Path, set[str]] = defaultdict(set)
@@ -90,8 +109,20 @@ def drop(copies: list[NearCopy]) -> None:
 @click.command()
 @click.argument("references", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--drop", "drop_them", is_flag=True, help="Remove the near-copies from the label files.")
-def main(references: tuple[Path, ...], drop_them: bool) -> None:
-    copies = near_copies(paths.labels_dir(), ReferenceIndex(list(references)))
+@click.option(
+    "--brief",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Check this brief's clauses instead of the labels (exit status 1 if any is real text).",
+)
+def main(references: tuple[Path, ...], drop_them: bool, brief: Path | None) -> None:
+    index = ReferenceIndex(list(references))
+    if brief is not None:
+        clauses = shared_clauses(brief.read_text(encoding="utf-8"), index)
+        for clause, original in clauses:
+            click.echo(f"{clause}\t{original[:60]}")
+        click.echo(f"{len(clauses)} clauses of {brief.name} found whole in a real paragraph", err=True)
+        raise SystemExit(1 if clauses else 0)
+    copies = near_copies(paths.labels_dir(), index)
     for copy in copies:
         click.echo(f"{copy.path.name}\t{copy.id}\t{copy.share:.2f}\t{copy.text[:60]}")
     click.echo(f"{len(copies)} near-copies (>= {MAX_SHARE:.0%} of {GRAM}-grams in one real paragraph)", err=True)
