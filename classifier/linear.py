@@ -33,7 +33,7 @@ class BlendedLogisticRegression(ClassifierMixin, BaseEstimator):
     def _logistic(self) -> LogisticRegression:
         # The dual problem: faster when features outnumber paragraphs, as they do here (72,000 vs 18,000).
         # tol 1e-3 (sklearn's default is 1e-4) gives the same scores to four decimals in CV and a tenth less
-        # training time, which the weaker regularisation (C=32) would otherwise cost.
+        # training time, which the weak regularisation (ModelConfig.C) would otherwise cost.
         return LogisticRegression(
             C=self.C,
             class_weight=self.class_weight,
